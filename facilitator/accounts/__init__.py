@@ -1,0 +1,1 @@
+"""Organizer accounts: the people who create and moderate workshops."""

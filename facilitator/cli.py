@@ -1,0 +1,192 @@
+"""The `facilitator` command line (a Flask CLI group)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .errors import DomainError
+from .extensions import db
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def _print_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def upgrade_database() -> None:
+    """Bring the schema up to date with the Alembic revisions."""
+    from flask_migrate import upgrade
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+
+
+@click.command("create-organizer")
+@click.option("--email", required=True, help="Login e-mail of the moderator.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@with_appcontext
+def create_organizer_command(email: str, password_stdin: bool, as_json: bool) -> None:
+    """Create a moderator account that can log in to the console."""
+    from .accounts.services import create_organizer
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        _fail("give the password on standard input with --password-stdin")
+    try:
+        organizer = create_organizer(email, password)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        _fail(exc.message)
+    if as_json:
+        _print_json({"id": organizer.id, "email": organizer.email})
+    else:
+        click.echo(f"Created organizer {organizer.email} (id {organizer.id}).")
+
+
+@click.command("create-workshop")
+@click.option("--title", required=True, help="Title of the workshop.")
+@click.option("--template", default=None, help="Agenda template, e.g. igf-ai-copyright.")
+@click.option("--organizer", "organizer_email", default=None, help="E-mail of the owning organizer.")
+@click.option("--moderation", type=click.Choice(["post", "pre"]), default="post", show_default=True)
+@click.option("--position-max-length", type=int, default=500, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the workshop as JSON.")
+@with_appcontext
+def create_workshop_command(title, template, organizer_email, moderation, position_max_length, as_json):
+    """Create a workshop and print its join code, URLs and moderator token."""
+    from .accounts.services import find_organizer
+    from .workshops.services import create_workshop, describe
+
+    organizer = None
+    if organizer_email:
+        organizer = find_organizer(organizer_email)
+        if organizer is None:
+            _fail(f"no organizer has the e-mail {organizer_email}")
+    try:
+        workshop, token = create_workshop(
+            title, template=template, organizer=organizer,
+            moderation=moderation, position_max_length=position_max_length,
+        )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        _fail(exc.message)
+    data = describe(workshop, token)
+    if as_json:
+        _print_json(data)
+    else:
+        click.echo(f"Workshop {workshop.code}: {workshop.title}")
+        click.echo(f"  participants: {data['participant_url']}")
+        click.echo(f"  moderators:   {data['moderator_url']}")
+        click.echo(f"  moderator token (shown once): {token}")
+
+
+def ensure_demo(app: Flask) -> dict:
+    """Create (or refresh) the demo organizer and a demo workshop; return what to print."""
+    from .accounts.services import create_organizer, find_organizer
+    from .workshops.models import Workshop
+    from .workshops.services import create_workshop, describe
+
+    email = "demo@facilitator.example"
+    password = secrets.token_urlsafe(12)
+    organizer = find_organizer(email)
+    if organizer is None:
+        organizer = create_organizer(email, password)
+    else:
+        organizer.set_password(password)
+    workshop = db.session.scalar(
+        db.select(Workshop).where(Workshop.organizer_id == organizer.id, Workshop.status != "ended")
+        .order_by(Workshop.id.desc())
+    )
+    token = None
+    if workshop is None:
+        workshop, token = create_workshop(
+            "Creativity and generative AI (demo)", template="igf-ai-copyright", organizer=organizer
+        )
+    else:
+        token = workshop.set_moderator_token()
+    db.session.commit()
+    return {"email": email, "password": password, **describe(workshop, token)}
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, type=int, show_default=True)
+@click.option("--demo", is_flag=True, help="Also create a demo organizer and workshop, and print them.")
+@click.pass_context
+def serve_command(ctx: click.Context, host: str, port: int, demo: bool) -> None:
+    """Upgrade the database schema, then serve HTTP and Socket.IO."""
+    from flask.cli import ScriptInfo
+
+    from .server import run
+
+    app = ctx.ensure_object(ScriptInfo).load_app()
+    info = None
+    with app.app_context():
+        upgrade_database()
+        if demo:
+            info = ensure_demo(app)
+    if info:
+        click.echo("Demo workshop ready:")
+        click.echo(f"  join code:        {info['code']}")
+        click.echo(f"  participants:     http://{host}:{port}/j/{info['code']}")
+        click.echo(f"  projector:        http://{host}:{port}/s/{info['code']}")
+        click.echo(f"  moderator console http://{host}:{port}/m/{info['code']}")
+        click.echo(f"  organizer login:  {info['email']} / {info['password']}")
+        click.echo(f"  moderator link:   http://{host}:{port}/m/{info['code']}?token={info['moderator_token']}")
+    run(app, host, port)
+
+
+def register(app: Flask) -> None:
+    for command in (serve_command, create_organizer_command, create_workshop_command):
+        app.cli.add_command(command)
+    for module in ("export.cli", "participation.polis", "bench.cli"):
+        try:
+            mod = __import__(f"{__package__}.{module}", fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith(__package__ + "."):
+                continue
+            raise
+        mod.register(app)
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False, load_dotenv=False)
+def cli():
+    """Facilitator: live, hybrid policy consultation workshops."""
+
+
+def main() -> None:
+    """Console-script entry point; serving uses gevent, patched before anything else loads."""
+    if len(sys.argv) > 1 and sys.argv[1] == "serve":
+        mode = os.environ.get("FACILITATOR_ASYNC_MODE", "gevent")
+        os.environ["FACILITATOR_ASYNC_MODE"] = mode
+        if mode == "gevent":
+            from gevent import monkey
+
+            monkey.patch_all()
+            try:
+                from psycopg import waiting  # noqa: F401  (psycopg cooperates once select is patched)
+            except ImportError:
+                pass
+    cli(prog_name="facilitator")

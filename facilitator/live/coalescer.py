@@ -1,0 +1,77 @@
+"""Coalesce hot-path broadcasts: many changes, a few messages a second.
+
+Callers mark keys dirty (`mark("results", prompt_id)`). A background task
+wakes every `interval` seconds, takes the dirty keys, asks the handler
+registered for each kind for the messages to send (computed from the
+database at that moment, so they are always the latest figures) and emits
+them. It knows how to send, not what is sent.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+
+from flask import Flask
+
+from . import NAMESPACE
+
+#: A handler takes a set of dirty keys and returns (event, payload, room) triples.
+Handler = Callable[[set], Iterable[tuple[str, dict, object]]]
+
+#: The loop stops after this many idle ticks and restarts on the next mark.
+IDLE_TICKS = 100
+
+
+class Coalescer:
+    def __init__(self, app: Flask, socketio, interval: float):
+        self.app = app
+        self.socketio = socketio
+        self.interval = interval
+        self._handlers: dict[str, Handler] = {}
+        self._dirty: dict[str, set] = {}
+        self._lock = threading.Lock()
+        self._running = False
+        self.sent = 0  #: messages emitted so far (for benchmarks and tests)
+
+    def register(self, kind: str, handler: Handler) -> None:
+        self._handlers[kind] = handler
+
+    def mark(self, kind: str, key) -> None:
+        with self._lock:
+            self._dirty.setdefault(kind, set()).add(key)
+            start = not self._running
+            self._running = True
+        if start:
+            self.socketio.start_background_task(self._loop)
+
+    def flush(self) -> int:
+        """Send the messages for everything dirty now; return how many were sent."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, {}
+        count = 0
+        if not dirty:
+            return 0
+        with self.app.app_context():
+            for kind, keys in dirty.items():
+                for event, payload, room in self._handlers[kind](keys):
+                    self.socketio.emit(event, payload, to=room, namespace=NAMESPACE)
+                    count += 1
+        self.sent += count
+        return count
+
+    def _loop(self) -> None:
+        idle = 0
+        while True:
+            self.socketio.sleep(self.interval)
+            try:
+                sent = self.flush()
+            except Exception:
+                self.app.logger.exception("coalesced broadcast failed")
+                sent = 0
+            idle = 0 if sent else idle + 1
+            if idle >= IDLE_TICKS:
+                with self._lock:
+                    if not self._dirty:
+                        self._running = False
+                        return

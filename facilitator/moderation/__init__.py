@@ -1,0 +1,1 @@
+"""Running the session: open and close prompts, show results, moderate positions."""

@@ -1,0 +1,35 @@
+"""The moderation log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class ModerationEntry(db.Model):
+    """One moderator action: who did what, to what, why and when."""
+
+    __tablename__ = "moderation_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    #: The organizer's e-mail, or "moderator link" for a token holder.
+    actor: Mapped[str] = mapped_column(String(254))
+    #: open_prompt, close_prompt, show_results, hide_results, approve, hide, pin, unpin, end_workshop.
+    action: Mapped[str] = mapped_column(String(20))
+    #: The prompt or position acted on, if any.
+    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id", ondelete="CASCADE"))
+    position_id: Mapped[int | None] = mapped_column(
+        ForeignKey("positions.id", ondelete="CASCADE")
+    )
+    #: Optional reason given by the moderator.
+    reason: Mapped[str | None] = mapped_column(String(500))
+    #: When (UTC).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

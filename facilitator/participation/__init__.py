@@ -1,0 +1,1 @@
+"""Participants and what they do: join, vote, submit positions, react."""

@@ -1,0 +1,1 @@
+"""Workshops, their prompts (policy questions) and options."""

@@ -1,0 +1,207 @@
+"""Use cases of workshops and their agenda."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import Organizer
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from .models import MODERATION_MODES, PROMPT_KINDS, Option, Prompt, Workshop, new_join_code, normalise_code
+from .templates import load_template
+
+MAX_OPTIONS = 12
+
+
+def find_workshop(code: str) -> Workshop | None:
+    return db.session.scalar(select(Workshop).where(Workshop.code == normalise_code(code)))
+
+
+def get_workshop(code: str) -> Workshop:
+    workshop = find_workshop(code)
+    if workshop is None:
+        raise NotFound(f"No workshop has the code {normalise_code(code)!r}.")
+    return workshop
+
+
+def create_workshop(
+    title: str,
+    template: str | None = None,
+    organizer: Organizer | None = None,
+    moderation: str = "post",
+    position_max_length: int = 500,
+) -> tuple[Workshop, str]:
+    """Create a workshop, optionally from a template; return it and its moderator token."""
+    title = (title or "").strip()
+    if not title:
+        raise Invalid("The title must not be empty.")
+    if len(title) > 200:
+        raise Invalid("The title may have at most 200 characters.")
+    if moderation not in MODERATION_MODES:
+        raise Invalid("Moderation must be 'post' or 'pre'.")
+    if not 1 <= position_max_length <= 5000:
+        raise Invalid("The position length limit must be between 1 and 5000 characters.")
+    data = load_template(template) if template else None
+    workshop = Workshop(
+        title=title,
+        template=template,
+        organizer=organizer,
+        moderation=moderation,
+        position_max_length=position_max_length,
+        agenda=list(data.get("agenda", [])) if data else [],
+    )
+    token = workshop.set_moderator_token()
+    for order, spec in enumerate(data.get("prompts", []) if data else [], start=1):
+        prompt = Prompt(order=order, text=spec["text"], kind=spec.get("kind", "single"),
+                        minutes=spec.get("minutes"))
+        prompt.options = [Option(order=i, label=label)
+                          for i, label in enumerate(spec.get("options", []), start=1)]
+        workshop.prompts.append(prompt)
+    _insert_with_unique_code(workshop)
+    return workshop, token
+
+
+def _insert_with_unique_code(workshop: Workshop, attempts: int = 8) -> None:
+    for _ in range(attempts):
+        workshop.code = new_join_code()
+        savepoint = db.session.begin_nested()
+        db.session.add(workshop)
+        try:
+            savepoint.commit()
+            return
+        except IntegrityError:
+            savepoint.rollback()
+    raise RuntimeError("could not find a free join code")
+
+
+def public_url(path: str) -> str:
+    return current_app.config["PUBLIC_URL"] + path
+
+
+def describe(workshop: Workshop, moderator_token: str | None = None) -> dict:
+    """Return the contract's JSON description of a workshop (CONTRACT §1)."""
+    data = {
+        "id": workshop.id,
+        "code": workshop.code,
+        "title": workshop.title,
+        "participant_url": public_url(f"/j/{workshop.code}"),
+        "moderator_url": public_url(f"/m/{workshop.code}"),
+    }
+    if moderator_token is not None:
+        data["moderator_token"] = moderator_token
+    data["prompts"] = [prompt_dict(p) for p in workshop.prompts]
+    return data
+
+
+def prompt_dict(prompt: Prompt) -> dict:
+    return {
+        "id": prompt.id,
+        "order": prompt.order,
+        "text": prompt.text,
+        "kind": prompt.kind,
+        "options": [{"id": o.id, "label": o.label} for o in prompt.options],
+    }
+
+
+# -- editing the agenda while a draft ---------------------------------------------------
+
+
+def _clean_options(labels: list[str]) -> list[str]:
+    cleaned = [label.strip() for label in labels if label and label.strip()]
+    if len(cleaned) < 2:
+        raise Invalid("A question needs at least two options.")
+    if len(cleaned) > MAX_OPTIONS:
+        raise Invalid(f"A question may have at most {MAX_OPTIONS} options.")
+    if len({c.casefold() for c in cleaned}) != len(cleaned):
+        raise Invalid("Two options have the same label.")
+    if any(len(c) > 200 for c in cleaned):
+        raise Invalid("An option label may have at most 200 characters.")
+    return cleaned
+
+
+def _check_prompt(text: str, kind: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise Invalid("The question must not be empty.")
+    if kind not in PROMPT_KINDS:
+        raise Invalid("The kind must be 'single' or 'multiple'.")
+    return text
+
+
+def rename_workshop(workshop: Workshop, title: str) -> None:
+    workshop.ensure_draft()
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise Invalid("The title must have 1 to 200 characters.")
+    workshop.title = title
+    db.session.flush()
+
+
+def add_prompt(workshop: Workshop, text: str, kind: str, option_labels: list[str]) -> Prompt:
+    workshop.ensure_draft()
+    text = _check_prompt(text, kind)
+    labels = _clean_options(option_labels)
+    order = max((p.order for p in workshop.prompts), default=0) + 1
+    prompt = Prompt(order=order, text=text, kind=kind)
+    prompt.options = [Option(order=i, label=label) for i, label in enumerate(labels, start=1)]
+    workshop.prompts.append(prompt)
+    db.session.flush()
+    return prompt
+
+
+def update_prompt(prompt: Prompt, text: str, kind: str, option_labels: list[str]) -> None:
+    """Replace a draft prompt's text, kind and options (options keep their ids by place)."""
+    prompt.workshop.ensure_draft()
+    prompt.text = _check_prompt(text, kind)
+    prompt.kind = kind
+    labels = _clean_options(option_labels)
+    existing = list(prompt.options)
+    for option, label in zip(existing, labels):
+        option.label = label
+    for option in existing[len(labels):]:
+        prompt.options.remove(option)
+    db.session.flush()
+    for i, label in enumerate(labels[len(existing):], start=len(existing) + 1):
+        prompt.options.append(Option(order=i, label=label))
+    db.session.flush()
+
+
+def delete_prompt(prompt: Prompt) -> None:
+    workshop = prompt.workshop
+    workshop.ensure_draft()
+    workshop.prompts.remove(prompt)
+    db.session.flush()
+    _renumber(workshop, [p for p in workshop.prompts])
+
+
+def move_prompt(prompt: Prompt, delta: int) -> None:
+    """Move a draft prompt up (-1) or down (+1) the agenda."""
+    workshop = prompt.workshop
+    workshop.ensure_draft()
+    prompts = list(workshop.prompts)
+    index = prompts.index(prompt)
+    target = index + delta
+    if not 0 <= target < len(prompts):
+        return
+    prompts[index], prompts[target] = prompts[target], prompts[index]
+    _renumber(workshop, prompts)
+
+
+def _renumber(workshop: Workshop, prompts: list[Prompt]) -> None:
+    # Two passes so the unique (workshop, order) constraint never sees a duplicate.
+    for i, p in enumerate(prompts, start=1):
+        p.order = -i
+    db.session.flush()
+    for i, p in enumerate(prompts, start=1):
+        p.order = i
+    db.session.flush()
+    db.session.expire(workshop, ["prompts"])
+
+
+def find_prompt(workshop: Workshop, prompt_id: int) -> Prompt:
+    prompt = db.session.get(Prompt, prompt_id)
+    if prompt is None or prompt.workshop_id != workshop.id:
+        raise NotFound("That question does not exist in this workshop.")
+    return prompt

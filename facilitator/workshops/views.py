@@ -1,0 +1,163 @@
+"""Organizer pages: my workshops, create one, edit a draft agenda."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from ..errors import DomainError
+from ..extensions import db
+from . import services
+from .forms import ActionForm, CreateWorkshopForm, PromptForm, TitleForm
+from .models import Workshop
+from .templates import available_templates
+
+bp = Blueprint("workshops", __name__, url_prefix="/workshops")
+
+
+def owned_workshop(code: str) -> Workshop:
+    """Return the current organizer's workshop, or 404 for anyone else's."""
+    workshop = services.find_workshop(code)
+    if workshop is None or workshop.organizer_id != current_user.id:
+        abort(404)
+    return workshop
+
+
+@bp.get("/")
+@login_required
+def index():
+    """List the organizer's workshops, newest first."""
+    workshops = db.session.scalars(
+        db.select(Workshop)
+        .where(Workshop.organizer_id == current_user.id)
+        .order_by(Workshop.created_at.desc(), Workshop.id.desc())
+    ).all()
+    return render_template("workshops/index.html", workshops=workshops)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    """Create a workshop, from a template or empty."""
+    form = CreateWorkshopForm()
+    templates = available_templates()
+    form.template.choices = [("", "Empty agenda")] + [
+        (name, data.get("title", name)) for name, data in sorted(templates.items())
+    ]
+    if form.validate_on_submit():
+        try:
+            workshop, token = services.create_workshop(
+                form.title.data,
+                template=form.template.data or None,
+                organizer=current_user,
+                moderation=form.moderation.data,
+                position_max_length=form.position_max_length.data,
+            )
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            # Shown once on the edit page so the co-moderator link can be shared.
+            session["new_moderator_token"] = {"code": workshop.code, "token": token}
+            flash("Workshop created.", "info")
+            return redirect(url_for("workshops.edit", code=workshop.code))
+    status = 400 if form.is_submitted() else 200
+    return render_template("workshops/create.html", form=form), status
+
+
+@bp.get("/<code>")
+@login_required
+def edit(code: str):
+    """Show a workshop's agenda, editable while it is a draft."""
+    workshop = owned_workshop(code)
+    token = session.pop("new_moderator_token", None)
+    if token and token.get("code") != workshop.code:
+        token = None
+    return render_template(
+        "workshops/edit.html",
+        workshop=workshop,
+        title_form=TitleForm(title=workshop.title),
+        new_prompt_form=PromptForm(prefix="new"),
+        action_form=ActionForm(),
+        moderator_token=token["token"] if token else None,
+        participant_url=services.public_url(url_for("participation.join", code=workshop.code)),
+    )
+
+
+def _apply(workshop: Workshop, change) -> None:
+    try:
+        change()
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+
+
+@bp.post("/<code>/title")
+@login_required
+def rename(code: str):
+    workshop = owned_workshop(code)
+    form = TitleForm()
+    if form.validate_on_submit():
+        _apply(workshop, lambda: services.rename_workshop(workshop, form.title.data))
+    else:
+        flash("The title must have 1 to 200 characters.", "error")
+    return redirect(url_for("workshops.edit", code=workshop.code))
+
+
+@bp.post("/<code>/prompts")
+@login_required
+def add_prompt(code: str):
+    workshop = owned_workshop(code)
+    form = PromptForm(prefix="new")
+    if form.validate_on_submit():
+        _apply(workshop, lambda: services.add_prompt(
+            workshop, form.text.data, form.kind.data, form.option_labels()))
+    else:
+        flash("A question needs its text and at least two options.", "error")
+    return redirect(url_for("workshops.edit", code=workshop.code))
+
+
+@bp.post("/<code>/prompts/<int:prompt_id>")
+@login_required
+def update_prompt(code: str, prompt_id: int):
+    workshop = owned_workshop(code)
+    prompt = _prompt_or_404(workshop, prompt_id)
+    form = PromptForm(prefix=f"p{prompt.id}")
+    if form.validate_on_submit():
+        _apply(workshop, lambda: services.update_prompt(
+            prompt, form.text.data, form.kind.data, form.option_labels()))
+    else:
+        flash("A question needs its text and at least two options.", "error")
+    return redirect(url_for("workshops.edit", code=workshop.code) + f"#prompt-{prompt.id}")
+
+
+@bp.post("/<code>/prompts/<int:prompt_id>/<any(delete, up, down):action>")
+@login_required
+def prompt_action(code: str, prompt_id: int, action: str):
+    workshop = owned_workshop(code)
+    prompt = _prompt_or_404(workshop, prompt_id)
+    if ActionForm().validate_on_submit():
+        if action == "delete":
+            _apply(workshop, lambda: services.delete_prompt(prompt))
+        else:
+            _apply(workshop, lambda: services.move_prompt(prompt, -1 if action == "up" else 1))
+    return redirect(url_for("workshops.edit", code=workshop.code))
+
+
+def _prompt_or_404(workshop: Workshop, prompt_id: int):
+    try:
+        return services.find_prompt(workshop, prompt_id)
+    except DomainError:
+        abort(404)
+
+
+@bp.app_template_global()
+def prompt_form(prompt):
+    """Build the edit form of one prompt, prefilled."""
+    return PromptForm(
+        prefix=f"p{prompt.id}",
+        text=prompt.text,
+        kind=prompt.kind,
+        options="\n".join(o.label for o in prompt.options),
+        formdata=request.form if request.method == "POST" else None,
+    )
