@@ -85,11 +85,11 @@ def _init_live(app: Flask) -> None:
     from .live.coalescer import Coalescer
     from .ratelimit import RateLimiter
 
-    try:  # socket handlers must be registered before init_app
-        from .participation import sockets as _participation_sockets  # noqa: F401
-        from .moderation import sockets as _moderation_sockets  # noqa: F401
-    except ImportError:  # pragma: no cover - live areas not built yet
-        pass
+    # Socket handlers must be registered before init_app.
+    from .moderation import sockets as _moderation_sockets  # noqa: F401
+    from .participation import broadcasts
+    from .participation import sockets as _participation_sockets  # noqa: F401
+
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -102,9 +102,4 @@ def _init_live(app: Flask) -> None:
     coalescer = Coalescer(app, socketio, app.config["RESULTS_INTERVAL"])
     app.extensions["facilitator.coalescer"] = coalescer
     app.extensions["facilitator.ratelimiter"] = RateLimiter(app)
-    try:
-        from .participation import broadcasts
-
-        broadcasts.register(coalescer)
-    except ImportError:  # pragma: no cover
-        pass
+    broadcasts.register(coalescer)

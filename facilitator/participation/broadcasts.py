@@ -1,0 +1,48 @@
+"""What the coalescer sends for each kind of dirty key."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..live.rooms import everyone, workshop_room
+from ..workshops.models import Prompt, Workshop
+from .models import Participant, Position
+from .results import participation_for, reaction_counts, results_for
+from .state import position_dict
+
+
+def results_messages(prompt_ids: set[int]):
+    """Latest tallies: moderators always, everyone else when the results are shown."""
+    for prompt in db.session.scalars(select(Prompt).where(Prompt.id.in_(prompt_ids))):
+        payload = results_for(prompt)
+        rooms = everyone(prompt.workshop_id) if prompt.results_visible else [
+            workshop_room(prompt.workshop_id, "moderators")]
+        yield "results", payload, rooms
+
+
+def reaction_messages(position_ids: set[int]):
+    """Latest reaction counts of positions, to whoever may see each position."""
+    rows = db.session.execute(
+        select(Position, Participant, Prompt.workshop_id)
+        .join(Participant, Participant.id == Position.participant_id)
+        .join(Prompt, Prompt.id == Position.prompt_id)
+        .where(Position.id.in_(position_ids))
+    ).all()
+    counts = reaction_counts(p.id for p, _, _ in rows)
+    for position, author, workshop_id in rows:
+        rooms = everyone(workshop_id) if position.status == "visible" else [
+            workshop_room(workshop_id, "moderators")]
+        yield "position_changed", position_dict(position, author, counts[position.id]), rooms
+
+
+def participation_messages(workshop_ids: set[int]):
+    for workshop in db.session.scalars(select(Workshop).where(Workshop.id.in_(workshop_ids))):
+        rooms = [workshop_room(workshop.id, "moderators"), workshop_room(workshop.id, "screens")]
+        yield "participation", participation_for(workshop), rooms
+
+
+def register(coalescer) -> None:
+    coalescer.register("results", results_messages)
+    coalescer.register("reactions", reaction_messages)
+    coalescer.register("participation", participation_messages)

@@ -1,0 +1,77 @@
+"""Who connects: visitor, participant, moderator or screen (CONTRACT §3 "Connecting").
+
+Identities live per process, keyed by Socket.IO session id; a reconnect
+creates a new one and rejoins the rooms.
+"""
+
+from __future__ import annotations
+
+from flask import session
+from flask_login import current_user
+
+from ..errors import NotFound
+from ..workshops.models import Workshop
+from ..workshops.services import find_workshop
+from .services import find_participant
+from .state import Identity
+
+_identities: dict[str, Identity] = {}
+
+SESSION_PARTICIPANTS = "participants"  # {code: token} in the signed cookie
+SESSION_MODERATOR_TOKENS = "moderator_tokens"  # {code: token}
+
+
+def identify(auth: dict | None) -> tuple[Workshop, Identity]:
+    """Resolve the connect `auth` (or the browser session) to an identity, or refuse."""
+    if not isinstance(auth, dict):
+        auth = {}
+    code = auth.get("workshop")
+    workshop = find_workshop(code) if isinstance(code, str) else None
+    if workshop is None:
+        raise NotFound("Unknown workshop.")
+    moderator = moderator_identity(workshop, auth.get("moderator_token"))
+    if moderator is not None:
+        return workshop, moderator
+    if "moderator_token" in auth:
+        raise NotFound("That moderator token is not valid for this workshop.")
+    token = auth.get("participant_token")
+    if token is not None:
+        participant = find_participant(workshop, token)
+        if participant is None:
+            raise NotFound("That participant token is not valid for this workshop.")
+        return workshop, Identity("participant", workshop.id, participant.id)
+    if auth.get("screen") is True:
+        return workshop, Identity("screen", workshop.id)
+    participant = find_participant(workshop, session_participant_token(workshop))
+    if participant is not None:
+        return workshop, Identity("participant", workshop.id, participant.id)
+    return workshop, Identity("visitor", workshop.id)
+
+
+def moderator_identity(workshop: Workshop, token: str | None) -> Identity | None:
+    """A moderator by token, by a token kept in the browser session, or by organizer login."""
+    if isinstance(token, str) and workshop.check_moderator_token(token):
+        return Identity("moderator", workshop.id, actor="moderator link")
+    if token is None:
+        stored = session.get(SESSION_MODERATOR_TOKENS, {}).get(workshop.code)
+        if stored and workshop.check_moderator_token(stored):
+            return Identity("moderator", workshop.id, actor="moderator link")
+        if current_user.is_authenticated and workshop.organizer_id == current_user.id:
+            return Identity("moderator", workshop.id, actor=current_user.email)
+    return None
+
+
+def session_participant_token(workshop: Workshop) -> str | None:
+    return session.get(SESSION_PARTICIPANTS, {}).get(workshop.code)
+
+
+def remember(sid: str, identity: Identity) -> None:
+    _identities[sid] = identity
+
+
+def identity_of(sid: str) -> Identity | None:
+    return _identities.get(sid)
+
+
+def forget(sid: str) -> None:
+    _identities.pop(sid, None)

@@ -1,0 +1,116 @@
+"""Tallies, participation counts and reaction counts, each from one aggregate query."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..workshops.models import Option, Prompt, Workshop
+from .models import STAKEHOLDER_GROUPS, Participant, Position, Reaction, Vote, VoteChoice
+
+
+def results_for(prompt: Prompt) -> dict:
+    """Return RESULTS for a prompt (CONTRACT §3): counts split onsite/online."""
+    # Read the version first: the counts read after it are at least as new.
+    version = db.session.scalar(select(Prompt.results_version).where(Prompt.id == prompt.id))
+    voters = dict(
+        db.session.execute(
+            select(Participant.attendance, func.count())
+            .select_from(Vote)
+            .join(Participant, Participant.id == Vote.participant_id)
+            .where(Vote.prompt_id == prompt.id)
+            .group_by(Participant.attendance)
+        ).all()
+    )
+    per_option: dict[int, dict[str, int]] = defaultdict(lambda: {"onsite": 0, "online": 0})
+    for option_id, attendance, count in db.session.execute(
+        select(VoteChoice.option_id, Participant.attendance, func.count())
+        .select_from(VoteChoice)
+        .join(Vote, Vote.id == VoteChoice.vote_id)
+        .join(Participant, Participant.id == Vote.participant_id)
+        .where(VoteChoice.prompt_id == prompt.id)
+        .group_by(VoteChoice.option_id, Participant.attendance)
+    ):
+        per_option[option_id][attendance] = count
+    options = db.session.execute(
+        select(Option.id, Option.label).where(Option.prompt_id == prompt.id).order_by(Option.order)
+    ).all()
+    onsite, online = voters.get("onsite", 0), voters.get("online", 0)
+    return {
+        "prompt_id": prompt.id,
+        "version": version or 0,
+        "votes_total": onsite + online,
+        "voters": {"onsite": onsite, "online": online},
+        "options": [
+            {
+                "id": option_id,
+                "label": label,
+                "count": per_option[option_id]["onsite"] + per_option[option_id]["online"],
+                "onsite": per_option[option_id]["onsite"],
+                "online": per_option[option_id]["online"],
+            }
+            for option_id, label in options
+        ],
+    }
+
+
+def participation_for(workshop: Workshop) -> dict:
+    """Return PARTICIPATION: totals by attendance and stakeholder group."""
+    by_group = {group: 0 for group in STAKEHOLDER_GROUPS}
+    by_group["unspecified"] = 0
+    attendance = {"onsite": 0, "online": 0}
+    for att, group, count in db.session.execute(
+        select(Participant.attendance, Participant.stakeholder_group, func.count())
+        .where(Participant.workshop_id == workshop.id)
+        .group_by(Participant.attendance, Participant.stakeholder_group)
+    ):
+        attendance[att] += count
+        by_group[group or "unspecified"] += count
+    return {
+        "total": attendance["onsite"] + attendance["online"],
+        "onsite": attendance["onsite"],
+        "online": attendance["online"],
+        "by_stakeholder_group": by_group,
+    }
+
+
+def countries_for(workshop: Workshop) -> dict[str, int]:
+    """Return how many participants gave each country code."""
+    return dict(
+        db.session.execute(
+            select(Participant.country, func.count())
+            .where(Participant.workshop_id == workshop.id, Participant.country.is_not(None))
+            .group_by(Participant.country)
+            .order_by(func.count().desc(), Participant.country)
+        ).all()
+    )
+
+
+def reaction_counts(position_ids) -> dict[int, dict[str, int]]:
+    """Return {position_id: {"agree", "disagree", "pass"}} for the given positions."""
+    ids = list(position_ids)
+    counts = {pid: {"agree": 0, "disagree": 0, "pass": 0} for pid in ids}
+    if ids:
+        for pid, value, count in db.session.execute(
+            select(Reaction.position_id, Reaction.value, func.count())
+            .where(Reaction.position_id.in_(ids))
+            .group_by(Reaction.position_id, Reaction.value)
+        ):
+            counts[pid][value] = count
+    return counts
+
+
+def workshop_reaction_counts(workshop: Workshop) -> dict[int, dict[str, int]]:
+    """Return reaction counts for every position of a workshop in one query."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: {"agree": 0, "disagree": 0, "pass": 0})
+    for pid, value, count in db.session.execute(
+        select(Reaction.position_id, Reaction.value, func.count())
+        .join(Position, Position.id == Reaction.position_id)
+        .join(Prompt, Prompt.id == Position.prompt_id)
+        .where(Prompt.workshop_id == workshop.id)
+        .group_by(Reaction.position_id, Reaction.value)
+    ):
+        counts[pid][value] = count
+    return counts

@@ -1,0 +1,100 @@
+"""Socket.IO handlers of participants (and of every connection)."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_socketio import ConnectionRefusedError, join_room
+
+from ..errors import Conflict, DomainError, Forbidden
+from ..extensions import db, socketio
+from ..live import NAMESPACE
+from ..live.rooms import participant_room, workshop_room
+from ..ratelimit import hit
+from ..workshops.models import Workshop
+from . import services
+from .connection import forget, identify, remember
+from .events import live_event, validated
+from .forms import JoinForm, PositionForm, ReactionForm, VoteForm
+from .models import Participant
+from .state import Identity, build_state
+
+ROLE_ROOMS = {"participant": "participants", "moderator": "moderators", "screen": "screens"}
+
+
+def enter(workshop: Workshop, identity: Identity) -> None:
+    """Put this connection in its rooms and send it the full state."""
+    remember(request.sid, identity)
+    if identity.role in ROLE_ROOMS:
+        join_room(workshop_room(workshop.id, ROLE_ROOMS[identity.role]))
+    if identity.participant_id is not None:
+        join_room(participant_room(identity.participant_id))
+    socketio.emit("state", build_state(workshop, identity), to=request.sid, namespace=NAMESPACE)
+
+
+@socketio.on("connect", namespace=NAMESPACE)
+def on_connect(auth=None):
+    """Identify the client from its auth (or browser session), or refuse the connection."""
+    try:
+        workshop, identity = identify(auth)
+        enter(workshop, identity)
+    except DomainError as exc:
+        raise ConnectionRefusedError({"message": exc.message, "code": exc.code}) from None
+    finally:
+        db.session.remove()
+
+
+@socketio.on("disconnect", namespace=NAMESPACE)
+def on_disconnect(*args):
+    forget(request.sid)
+
+
+def _participant(identity: Identity) -> Participant:
+    return db.session.get(Participant, identity.participant_id)
+
+
+@live_event("join", write=False)
+def on_join(identity: Identity, payload: dict):
+    """Turn a visitor's connection into a participant's."""
+    if identity.role == "participant":
+        raise Conflict("You have already joined this workshop.")
+    if identity.role != "visitor":
+        raise Forbidden("A moderator or screen connection cannot join as a participant.")
+    hit("join", request.remote_addr or "unknown")
+    form = validated(JoinForm, payload)
+    workshop = db.session.get(Workshop, identity.workshop_id)
+    participant, token = services.join(workshop, form.attendance.data, form.display_name.data,
+                                       form.stakeholder_group.data, form.country.data)
+    db.session.commit()
+    enter(workshop, Identity("participant", workshop.id, participant.id))
+    return {"ok": True, "participant_id": participant.id, "participant_token": token}
+
+
+@live_event("cast_vote", role="participant")
+def on_cast_vote(identity: Identity, payload: dict):
+    form = validated(VoteForm, payload)
+    services.cast_vote(_participant(identity), form.prompt_id.data, form.option_ids.data)
+    db.session.commit()
+    return {"ok": True}
+
+
+@live_event("submit_position", role="participant")
+def on_submit_position(identity: Identity, payload: dict):
+    form = validated(PositionForm, payload)
+    position = services.submit_position(_participant(identity), form.prompt_id.data, form.text.data,
+                                        form.option_id.data, form.client_id.data)
+    db.session.commit()
+    return {"ok": True, "position_id": position.id, "status": position.status}
+
+
+@live_event("react", role="participant")
+def on_react(identity: Identity, payload: dict):
+    form = validated(ReactionForm, payload)
+    services.react(_participant(identity), form.position_id.data, form.value.data)
+    db.session.commit()
+    return {"ok": True}
+
+
+@live_event("get_state", write=False)
+def on_get_state(identity: Identity, payload: dict):
+    workshop = db.session.get(Workshop, identity.workshop_id)
+    return {"ok": True, "state": build_state(workshop, identity)}

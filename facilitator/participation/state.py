@@ -1,0 +1,138 @@
+"""The snapshot sent on every connect, and the objects it is made of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+
+from ..extensions import db
+from ..workshops.models import Prompt, Workshop
+from .models import Participant, Position, Reaction, Vote, VoteChoice
+from .results import participation_for, reaction_counts, results_for, workshop_reaction_counts
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is at the other end of a connection (or a browser session)."""
+
+    role: str  # visitor | participant | moderator | screen
+    workshop_id: int
+    participant_id: int | None = None
+    actor: str | None = None  # moderators: organizer e-mail or "moderator link"
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role == "moderator"
+
+
+def iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def prompt_dict(prompt: Prompt) -> dict:
+    """The prompt object of `state` and `prompt_changed`."""
+    return {
+        "id": prompt.id,
+        "order": prompt.order,
+        "text": prompt.text,
+        "kind": prompt.kind,
+        "status": prompt.status,
+        "results_visible": prompt.results_visible,
+        "opened_at": iso(prompt.opened_at),
+        "closed_at": iso(prompt.closed_at),
+        "options": [{"id": o.id, "label": o.label} for o in prompt.options],
+    }
+
+
+def workshop_dict(workshop: Workshop) -> dict:
+    return {"code": workshop.code, "title": workshop.title, "status": workshop.status}
+
+
+def position_dict(position: Position, participant: Participant, counts: dict | None = None) -> dict:
+    """POSITION: anonymous apart from attendance and stakeholder group."""
+    counts = counts or {"agree": 0, "disagree": 0, "pass": 0}
+    return {
+        "id": position.id,
+        "prompt_id": position.prompt_id,
+        "text": position.text,
+        "option_id": position.option_id,
+        "attendance": participant.attendance,
+        "stakeholder_group": participant.stakeholder_group,
+        "status": position.status,
+        "pinned": position.pinned,
+        "agree": counts["agree"],
+        "disagree": counts["disagree"],
+        "pass": counts["pass"],
+        "created_at": iso(position.created_at),
+    }
+
+
+def positions_with_counts(query) -> list[dict]:
+    rows = db.session.execute(query).all()
+    counts = reaction_counts(p.id for p, _ in rows)
+    return [position_dict(p, part, counts[p.id]) for p, part in rows]
+
+
+def visible_positions_query(workshop: Workshop, identity: Identity):
+    query = (
+        select(Position, Participant)
+        .join(Participant, Participant.id == Position.participant_id)
+        .join(Prompt, Prompt.id == Position.prompt_id)
+        .where(Prompt.workshop_id == workshop.id)
+        .order_by(Position.id)
+    )
+    if not identity.is_moderator:
+        mine = Position.participant_id == identity.participant_id if identity.participant_id else False
+        query = query.where(or_(Position.status == "visible", mine))
+    return query
+
+
+def build_state(workshop: Workshop, identity: Identity) -> dict:
+    """Return the full `state` for this client (CONTRACT §3)."""
+    rows = db.session.execute(visible_positions_query(workshop, identity)).all()
+    counts = workshop_reaction_counts(workshop)
+    empty = {"agree": 0, "disagree": 0, "pass": 0}
+    positions = [position_dict(p, part, counts.get(p.id, empty)) for p, part in rows]
+    open_prompt = workshop.open_prompt()
+    me: dict = {"role": identity.role, "votes": {}, "reactions": {}}
+    if identity.participant_id is not None:
+        me["participant_id"] = identity.participant_id
+        me["votes"] = my_votes(identity.participant_id)
+        me["reactions"] = {
+            str(pid): value
+            for pid, value in db.session.execute(
+                select(Reaction.position_id, Reaction.value)
+                .where(Reaction.participant_id == identity.participant_id)
+            )
+        }
+    results = {
+        str(p.id): results_for(p)
+        for p in workshop.prompts
+        if identity.is_moderator or p.results_visible
+    }
+    workshop_info = workshop_dict(workshop)
+    workshop_info["participants"] = participation_for(workshop)
+    workshop_info["moderation"] = workshop.moderation
+    workshop_info["position_max_length"] = workshop.position_max_length
+    return {
+        "workshop": workshop_info,
+        "prompts": [prompt_dict(p) for p in workshop.prompts],
+        "open_prompt_id": open_prompt.id if open_prompt else None,
+        "positions": positions,
+        "me": me,
+        "results": results,
+    }
+
+
+def my_votes(participant_id: int) -> dict[str, list[int]]:
+    """Return {prompt_id: [option_ids]} of one participant's votes."""
+    votes: dict[str, list[int]] = {}
+    for prompt_id, option_id in db.session.execute(
+        select(Vote.prompt_id, VoteChoice.option_id)
+        .join(VoteChoice, VoteChoice.vote_id == Vote.id)
+        .where(Vote.participant_id == participant_id)
+        .order_by(Vote.prompt_id, VoteChoice.option_id)
+    ):
+        votes.setdefault(str(prompt_id), []).append(option_id)
+    return votes
