@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
-from wtforms import Field
+from wtforms import Field, SelectChoice
 from wtforms.validators import ValidationError
 
 
@@ -106,3 +106,8 @@ def payload_formdata(payload: dict) -> MultiDict:
         else:
             data.add(key, value)
     return data
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms 3.3 choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
-from ..fields import IdField, StrictBooleanField, StrictStringField, required_value
+from ..fields import choices, IdField, StrictBooleanField, StrictStringField, required_value
 from .services import ACTIONS
 
 
@@ -19,7 +19,7 @@ class ShowResultsForm(FlaskForm):
 
 class ModeratePositionForm(FlaskForm):
     position_id = IdField("Position", validators=[required_value])
-    action = SelectField("Action", choices=[(a, a) for a in ACTIONS], validators=[InputRequired()])
+    action = SelectField("Action", choices=choices([(a, a) for a in ACTIONS]), validators=[InputRequired()])
     reason = StrictStringField("Reason (optional)")
 
     def validate_reason(self, field):

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..fields import IdField, IdListField, StrictStringField, required_value
+from ..fields import choices, IdField, IdListField, StrictStringField, required_value
 from .models import REACTION_VALUES, STAKEHOLDER_GROUPS
 
 STAKEHOLDER_LABELS = {
@@ -25,9 +25,9 @@ STAKEHOLDER_LABELS = {
 
 
 @lru_cache(maxsize=1)
-def country_choices() -> list[tuple[str, str]]:
+def country_choices():
     countries = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
-    return [("", "Prefer not to say")] + countries
+    return choices([("", "Prefer not to say")] + countries)
 
 
 def _strict_text(max_length: int):
@@ -42,14 +42,14 @@ def _strict_text(max_length: int):
 class JoinForm(FlaskForm):
     attendance = RadioField(
         "Where are you taking part from?",
-        choices=[("onsite", "In the room"), ("online", "Online")],
+        choices=choices([("onsite", "In the room"), ("online", "Online")]),
         validators=[InputRequired("Choose in the room or online.")],
     )
     display_name = StringField("Your name (optional)", validators=[Optional(), _strict_text(80)],
                                description="Shown to moderators only; never exported.")
     stakeholder_group = SelectField(
         "Stakeholder group (optional)",
-        choices=[("", "Prefer not to say")] + [(g, STAKEHOLDER_LABELS[g]) for g in STAKEHOLDER_GROUPS],
+        choices=choices([("", "Prefer not to say")] + [(g, STAKEHOLDER_LABELS[g]) for g in STAKEHOLDER_GROUPS]),
         validators=[Optional()],
     )
     country = SelectField("Country (optional)", choices=[], validators=[Optional()],
@@ -74,5 +74,5 @@ class PositionForm(FlaskForm):
 
 class ReactionForm(FlaskForm):
     position_id = IdField("Position", validators=[required_value])
-    value = SelectField("Reaction", choices=[(v, v) for v in REACTION_VALUES],
+    value = SelectField("Reaction", choices=choices([(v, v) for v in REACTION_VALUES]),
                         validators=[InputRequired()])

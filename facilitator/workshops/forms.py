@@ -4,14 +4,16 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..fields import choices
+
 
 class CreateWorkshopForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     template = SelectField("Agenda", choices=[], validators=[Optional()])
     moderation = RadioField(
         "Positions",
-        choices=[("post", "Visible at once (moderate afterwards)"),
-                 ("pre", "Wait for a moderator's approval")],
+        choices=choices([("post", "Visible at once (moderate afterwards)"),
+                 ("pre", "Wait for a moderator's approval")]),
         default="post",
     )
     position_max_length = IntegerField(
@@ -30,7 +32,7 @@ class PromptForm(FlaskForm):
     text = TextAreaField("Question", validators=[DataRequired(), Length(max=2000)])
     kind = RadioField(
         "Answers",
-        choices=[("single", "One option"), ("multiple", "Several options")],
+        choices=choices([("single", "One option"), ("multiple", "Several options")]),
         default="single",
     )
     options = TextAreaField(

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 
 from ..errors import DomainError
+from ..fields import choices
 from ..extensions import db
 from . import services
 from .forms import ActionForm, CreateWorkshopForm, PromptForm, TitleForm
@@ -39,9 +40,9 @@ def create():
     """Create a workshop, from a template or empty."""
     form = CreateWorkshopForm()
     templates = available_templates()
-    form.template.choices = [("", "Empty agenda")] + [
+    form.template.choices = choices([("", "Empty agenda")] + [
         (name, data.get("title", name)) for name, data in sorted(templates.items())
-    ]
+    ])
     if form.validate_on_submit():
         try:
             workshop, token = services.create_workshop(
