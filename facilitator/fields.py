@@ -73,8 +73,8 @@ class StrictStringField(Field):
 class StrictBooleanField(Field):
     """true/false from JSON, or 'true'/'false'/'1'/'0'/'on' from a form."""
 
-    TRUE = {"true", "1", "on", "yes"}
-    FALSE = {"false", "0", "off", "no"}
+    TRUE = {"true", "1", "on"}
+    FALSE = {"false", "0", "off"}
 
     def process_formdata(self, valuelist):
         self.data = None

@@ -1,0 +1,103 @@
+"""submit_position, react and moderate_position."""
+
+from facilitator.extensions import db
+from facilitator.participation.models import Position, Reaction
+
+from .helpers import emit, events, wait_for
+
+
+def submit(client, prompt, text, client_id, **extra):
+    return emit(client, "submit_position", {"prompt_id": prompt["id"], "text": text,
+                                             "client_id": client_id, **extra})
+
+
+def test_position_is_broadcast_and_retry_is_idempotent(app, moderator, join, q1):
+    emit(moderator, "open_prompt", {"prompt_id": q1["id"]})
+    a, _ = join("onsite", stakeholder_group="academia", display_name="Secret Name")
+    b, _ = join("online")
+    ack = submit(a, q1, "  Machines need no incentive. <script>x</script> ", "c-1",
+                 option_id=q1["options"][2]["id"])
+    assert ack["ok"] and ack["status"] == "visible"
+    assert submit(a, q1, "Machines need no incentive. <script>x</script>", "c-1",
+                  option_id=q1["options"][2]["id"]) == ack
+    conflict = submit(a, q1, "Something else", "c-1")
+    assert conflict["error"]["code"] == "conflict"
+    added, _ = wait_for(b, "position_added")
+    assert added["text"] == "Machines need no incentive. <script>x</script>"  # stored as text
+    assert added["attendance"] == "onsite" and added["stakeholder_group"] == "academia"
+    assert "Secret Name" not in str(added)
+    with app.app_context():
+        assert db.session.query(Position).count() == 1
+    # The retry is recognised even after the prompt closed.
+    emit(moderator, "close_prompt", {"prompt_id": q1["id"]})
+    assert submit(a, q1, "Machines need no incentive. <script>x</script>", "c-1",
+                  option_id=q1["options"][2]["id"]) == ack
+    assert submit(a, q1, "New one", "c-2")["error"]["code"] == "closed"
+
+
+def test_text_rules(app, moderator, join, q1, q2):
+    emit(moderator, "open_prompt", {"prompt_id": q1["id"]})
+    a, _ = join("onsite")
+    assert submit(a, q1, "   ", "c1")["error"]["code"] == "invalid"
+    assert submit(a, q1, "x" * 501, "c2")["error"]["code"] == "invalid"
+    assert submit(a, q1, "x" * 500, "c3")["ok"]
+    assert submit(a, q1, "ok", "c4", option_id=q2["options"][0]["id"])["error"]["code"] == "invalid"
+    assert emit(a, "submit_position", {"prompt_id": q1["id"], "text": 5, "client_id": "c5"})["error"]["code"] == "invalid"
+    assert emit(a, "submit_position", {"prompt_id": q1["id"], "text": "ok"})["error"]["code"] == "invalid"
+    assert submit(a, q2, "ok", "c6")["error"]["code"] == "closed"
+    with app.app_context():
+        assert db.session.query(Position).count() == 1
+
+
+def test_reactions_counted_and_coalesced(app, moderator, join, q1):
+    emit(moderator, "open_prompt", {"prompt_id": q1["id"]})
+    author, _ = join("onsite")
+    pid = submit(author, q1, "A position", "c1")["position_id"]
+    assert emit(author, "react", {"position_id": pid, "value": "agree"})["error"]["code"] == "invalid"
+    reactors = [join("online")[0] for _ in range(3)]
+    for client, value in zip(reactors, ["agree", "agree", "disagree"]):
+        assert emit(client, "react", {"position_id": pid, "value": value}) == {"ok": True}
+    assert emit(reactors[2], "react", {"position_id": pid, "value": "pass"}) == {"ok": True}
+    assert emit(reactors[0], "react", {"position_id": pid, "value": "love"})["error"]["code"] == "invalid"
+    assert emit(reactors[0], "react", {"position_id": 424242, "value": "agree"})["error"]["code"] == "not_found"
+    changed, _ = wait_for(author, "position_changed", lambda p: p["agree"] == 2 and p["pass"] == 1)
+    assert changed["disagree"] == 0
+    with app.app_context():
+        assert db.session.query(Reaction).count() == 3
+
+
+def test_pre_moderation_approve_hide_pin(live, make_workshop, organizer):
+    from .helpers import emit as e
+
+    w = make_workshop(organizer_id=organizer, moderation="pre")
+    q = w["prompts"][0]
+    mod = live({"workshop": w["code"], "moderator_token": w["moderator_token"]})
+    e(mod, "open_prompt", {"prompt_id": q["id"]})
+    author = live({"workshop": w["code"]})
+    e(author, "join", {"attendance": "onsite"})
+    other = live({"workshop": w["code"]})
+    e(other, "join", {"attendance": "online"})
+    screen = live({"workshop": w["code"], "screen": True})
+    ack = e(author, "submit_position", {"prompt_id": q["id"], "text": "Wait for me", "client_id": "x"})
+    assert ack["status"] == "pending"
+    pid = ack["position_id"]
+    wait_for(mod, "position_added", lambda p: p["id"] == pid and p["status"] == "pending")
+    wait_for(author, "position_added", lambda p: p["id"] == pid)  # the author sees their own
+    assert e(other, "react", {"position_id": pid, "value": "agree"})["error"]["code"] == "not_found"
+    assert not [p for p in events(other, "position_added") if p["id"] == pid]
+    assert e(other, "get_state")["state"]["positions"] == []
+    assert e(other, "moderate_position", {"position_id": pid, "action": "approve"})["error"]["code"] == "forbidden"
+    assert e(mod, "moderate_position", {"position_id": pid, "action": "approve", "reason": "fine"})["ok"]
+    wait_for(other, "position_added", lambda p: p["id"] == pid and p["status"] == "visible")
+    wait_for(screen, "position_added", lambda p: p["id"] == pid)
+    assert e(mod, "moderate_position", {"position_id": pid, "action": "pin"})["pinned"] is True
+    wait_for(screen, "position_changed", lambda p: p["id"] == pid and p["pinned"])
+    assert e(mod, "moderate_position", {"position_id": pid, "action": "hide", "reason": "off topic"})["ok"]
+    wait_for(other, "position_changed", lambda p: p["id"] == pid and p["status"] == "hidden")
+    assert e(other, "react", {"position_id": pid, "value": "agree"})["error"]["code"] == "not_found"
+    assert e(mod, "moderate_position", {"position_id": pid, "action": "shout"})["error"]["code"] == "invalid"
+    assert e(mod, "moderate_position", {"position_id": 999, "action": "hide"})["error"]["code"] == "not_found"
+    mod_state = e(mod, "get_state")["state"]
+    assert [p["status"] for p in mod_state["positions"]] == ["hidden"]
+    author_state = e(author, "get_state")["state"]
+    assert [p["status"] for p in author_state["positions"]] == ["hidden"]
