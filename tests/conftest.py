@@ -1,0 +1,137 @@
+"""Shared fixtures: an app with a fresh database per test, clients, factories.
+
+The suite runs on SQLite by default and on PostgreSQL when
+FACILITATOR_TEST_DATABASE_URL is set (CI sets it for a second pass).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from facilitator import create_app
+from facilitator.extensions import db, socketio
+from facilitator.live import NAMESPACE
+
+PG_URL = os.environ.get("FACILITATOR_TEST_DATABASE_URL")
+ORGANIZER_PASSWORD = "correct horse battery"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def make_app(tmp_path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": PG_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "PUBLIC_URL": "http://testserver",
+        "ASYNC_MODE": "threading",
+        "WTF_CSRF_ENABLED": False,
+        "RESULTS_INTERVAL": 0.05,
+        "RATE_LIMIT_WRITES": "1000/10second",
+        "RATE_LIMIT_JOIN": "1000/minute",
+    }
+    config.update(overrides)
+    if PG_URL:
+        _reset_postgres(PG_URL)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(tmp_path):
+    """An app with CSRF protection on, as in production."""
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for tests that call services directly."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def organizer(app):
+    from facilitator.accounts.services import create_organizer
+
+    with app.app_context():
+        org = create_organizer("moderator@example.org", ORGANIZER_PASSWORD)
+        db.session.commit()
+        return org.id
+
+
+@pytest.fixture
+def make_workshop(app):
+    """Create a workshop; return a dict with code, id, moderator_token and prompt ids."""
+    from facilitator.workshops.services import create_workshop, describe
+
+    def factory(template="igf-ai-copyright", organizer_id=None, **kwargs):
+        with app.app_context():
+            from facilitator.accounts.models import Organizer
+
+            org = db.session.get(Organizer, organizer_id) if organizer_id else None
+            workshop, token = create_workshop(kwargs.pop("title", "Test workshop"),
+                                              template=template, organizer=org, **kwargs)
+            db.session.commit()
+            return describe(workshop, token)
+
+    return factory
+
+
+@pytest.fixture
+def workshop(make_workshop, organizer):
+    """The IGF template workshop owned by the `organizer` fixture."""
+    return make_workshop(organizer_id=organizer)
+
+
+@pytest.fixture
+def live(app, client):
+    """Connect a Socket.IO test client to /live: live(auth) -> client."""
+    clients = []
+
+    def connect(auth, flask_client=None):
+        c = socketio.test_client(app, namespace=NAMESPACE, auth=auth,
+                                 flask_test_client=flask_client or app.test_client())
+        clients.append(c)
+        return c
+
+    yield connect
+    for c in clients:
+        if c.is_connected(NAMESPACE):
+            c.disconnect(NAMESPACE)
+
+
+def login(client, email="moderator@example.org", password=ORGANIZER_PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
