@@ -1,0 +1,142 @@
+"""Moderator console: run the agenda, show results, moderate positions, end the workshop.
+
+Allowed to the owning organizer (logged in) and to anyone holding the
+workshop's moderator link (its token is kept in the signed session cookie).
+Every control is a CSRF-protected form post calling the same service as the
+matching Socket.IO event; static/js/console.js sends the events instead when
+connected.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+
+from ..errors import DomainError, invalid_from_form
+from ..extensions import db
+from ..participation.connection import SESSION_MODERATOR_TOKENS, moderator_identity
+from ..participation.forms import STAKEHOLDER_LABELS
+from ..participation.state import Identity, build_state
+from ..workshops.models import Workshop
+from ..workshops.services import find_workshop, public_url
+from . import services
+from .forms import EndWorkshopForm, ModeratePositionForm, PromptActionForm, ShowResultsForm
+
+bp = Blueprint("moderation", __name__, url_prefix="/m")
+
+
+def workshop_or_404(code: str) -> Workshop:
+    workshop = find_workshop(code)
+    if workshop is None:
+        abort(404)
+    return workshop
+
+
+def console_url(workshop: Workshop, anchor: str = "") -> str:
+    return url_for("moderation.console", code=workshop.code) + (f"#{anchor}" if anchor else "")
+
+
+def token_from(value: str) -> str:
+    """Accept a bare token or a pasted moderator link (…/m/CODE?token=T)."""
+    value = (value or "").strip()
+    if "token=" in value:
+        found = parse_qs(urlsplit(value).query).get("token") or parse_qs(value.split("?", 1)[-1]).get("token")
+        return found[0] if found else ""
+    return value
+
+
+@bp.get("/<code>")
+def console(code: str):
+    """Show the console to a moderator; anyone else gets a way to log in or paste the link."""
+    workshop = workshop_or_404(code)
+    if "token" in request.args:
+        token = token_from(request.args["token"])
+        if workshop.check_moderator_token(token):
+            tokens = dict(session.get(SESSION_MODERATOR_TOKENS, {}))
+            tokens[workshop.code] = token
+            session[SESSION_MODERATOR_TOKENS] = tokens
+            session.permanent = True
+            return redirect(console_url(workshop))
+        flash("That moderator link is not valid for this workshop.", "error")
+        return render_template("moderation/gate.html", workshop=workshop), 403
+    identity = moderator_identity(workshop, None)
+    if identity is None:
+        return render_template("moderation/gate.html", workshop=workshop), 403
+    state = build_state(workshop, identity)
+    return render_template(
+        "moderation/console.html",
+        workshop=workshop,
+        state=state,
+        actor=identity.actor,
+        groups=STAKEHOLDER_LABELS,
+        participant_url=public_url(f"/j/{workshop.code}"),
+        form=EndWorkshopForm(),
+    )
+
+
+def _moderate(code: str, form_class, action, success: str, anchor: str = ""):
+    """Authorize (403 for anyone but a moderator), validate, call the service, commit, redirect."""
+    workshop = workshop_or_404(code)
+    identity: Identity | None = moderator_identity(workshop, None)
+    if identity is None:
+        abort(403)
+    form = form_class()
+    try:
+        if not form.validate_on_submit():
+            raise invalid_from_form(form.errors)
+        message = action(workshop, form, identity.actor) or success
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(message, "info")
+    return redirect(console_url(workshop, anchor))
+
+
+@bp.post("/<code>/open")
+def open_prompt(code: str):
+    return _moderate(code, PromptActionForm,
+                     lambda w, f, a: services.open_prompt(w, f.prompt_id.data, a) and None,
+                     "Question opened.", "agenda")
+
+
+@bp.post("/<code>/close")
+def close_prompt(code: str):
+    return _moderate(code, PromptActionForm,
+                     lambda w, f, a: services.close_prompt(w, f.prompt_id.data, a) and None,
+                     "Question closed.", "agenda")
+
+
+@bp.post("/<code>/results")
+def show_results(code: str):
+    def apply(workshop, form, actor):
+        services.show_results(workshop, form.prompt_id.data, form.visible.data, actor)
+        return "Results are shown." if form.visible.data else "Results are hidden."
+
+    return _moderate(code, ShowResultsForm, apply, "", "agenda")
+
+
+@bp.post("/<code>/moderate")
+def moderate(code: str):
+    def apply(workshop, form, actor):
+        position = services.moderate_position(workshop, form.position_id.data, form.action.data,
+                                              actor, form.reason.data)
+        return {"approve": "Position approved.", "hide": "Position hidden.",
+                "pin": "Position pinned.", "unpin": "Position unpinned."}[form.action.data] \
+            if position else None
+
+    return _moderate(code, ModeratePositionForm, apply, "", "positions")
+
+
+@bp.post("/<code>/end")
+def end(code: str):
+    """End the workshop; the form must carry the confirmation box."""
+    def apply(workshop, form, actor):
+        if request.form.get("confirm") != "yes":
+            raise DomainError("Tick the confirmation box to end the workshop.")
+        services.end_workshop(workshop, actor)
+        return "The workshop has ended. Results can still be shown."
+
+    return _moderate(code, EndWorkshopForm, apply, "", "end")

@@ -1,0 +1,1 @@
+"""The projector / big screen of a workshop."""
