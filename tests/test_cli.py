@@ -1,0 +1,326 @@
+"""The command line (CONTRACT §1): create-organizer and create-workshop."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from facilitator.accounts.models import Organizer
+from facilitator.extensions import db
+from facilitator.workshops.models import CODE_ALPHABET, Workshop, hash_token
+
+IGF_PROMPTS = [
+    "Is there a policy interest in protecting works generated autonomously by machines? "
+    "Do they deserve protection?",
+    "Where AI and humans create together, what kind of human intervention can be considered "
+    "\"creative\" (beyond turning on the PC)?",
+    "Training AI ingests creative works. Does this require prior clearance from the "
+    "right-holders, or is it a legitimate use within copyright flexibilities?",
+]
+PASSWORD = "a long enough secret"
+
+
+def invoke(runner, *args, input=None):
+    return runner.invoke(args=list(args), input=input)
+
+
+def assert_one_line_error(result, *fragments):
+    """Exit status 1, nothing on stdout, one line on stderr, no traceback."""
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in lines[0]
+    return lines[0]
+
+
+# -- create-organizer ---------------------------------------------------------------
+
+
+def test_create_organizer_prints_id_and_email(app, runner):
+    result = invoke(runner, "create-organizer", "--email", "Chair@Example.org",
+                    "--password-stdin", "--json", input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"id", "email"}
+    assert data["email"] == "chair@example.org"
+    with app.app_context():
+        organizer = db.session.get(Organizer, data["id"])
+        assert organizer.email == "chair@example.org"
+        assert organizer.check_password(PASSWORD)
+
+
+def test_create_organizer_without_json_prints_a_sentence(runner):
+    result = invoke(runner, "create-organizer", "--email", "chair@example.org",
+                    "--password-stdin", input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert "chair@example.org" in result.stdout
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(result.stdout)
+
+
+def test_create_organizer_keeps_spaces_inside_the_password(app, runner):
+    result = invoke(runner, "create-organizer", "--email", "chair@example.org",
+                    "--password-stdin", "--json", input="  spaced out words  \r\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalars(select(Organizer)).one().check_password("  spaced out words  ")
+
+
+def test_duplicate_organizer_is_refused(app, runner):
+    first = invoke(runner, "create-organizer", "--email", "chair@example.org",
+                   "--password-stdin", "--json", input=PASSWORD + "\n")
+    assert first.exit_code == 0
+    again = invoke(runner, "create-organizer", "--email", "CHAIR@example.org",
+                   "--password-stdin", "--json", input="another long secret\n")
+    assert_one_line_error(again, "already exists")
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Organizer)) == 1
+        assert db.session.scalars(select(Organizer)).one().check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("password", ["", "   ", "short", "aaaaaaaaaaaaaaa"])
+def test_weak_or_empty_password_is_refused(app, runner, password):
+    result = invoke(runner, "create-organizer", "--email", "chair@example.org",
+                    "--password-stdin", "--json", input=password + "\n")
+    assert_one_line_error(result, "password")
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Organizer)) == 0
+
+
+def test_password_on_empty_stdin_is_refused(runner):
+    result = invoke(runner, "create-organizer", "--email", "chair@example.org",
+                    "--password-stdin", input="")
+    assert_one_line_error(result, "password")
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "@example.org", "chair@localhost", "a b@example.org"])
+def test_bad_email_is_refused(app, runner, email):
+    result = invoke(runner, "create-organizer", "--email", email,
+                    "--password-stdin", "--json", input=PASSWORD + "\n")
+    assert_one_line_error(result, "e-mail")
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Organizer)) == 0
+
+
+# -- create-workshop ----------------------------------------------------------------
+
+
+def create_workshop(runner, *extra):
+    result = invoke(runner, "create-workshop", "--title", "Creativity and generative AI",
+                    "--template", "igf-ai-copyright", "--json", *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_create_workshop_prints_the_contract_object(app, runner):
+    data = create_workshop(runner)
+
+    assert list(data) == ["id", "code", "title", "participant_url", "moderator_url",
+                          "moderator_token", "prompts"]
+    assert isinstance(data["id"], int)
+    assert data["title"] == "Creativity and generative AI"
+    code = data["code"]
+    assert len(code) == 6 and set(code) <= set(CODE_ALPHABET)
+    # The test app's FACILITATOR_PUBLIC_URL is http://testserver.
+    assert data["participant_url"] == f"http://testserver/j/{code}"
+    assert data["moderator_url"] == f"http://testserver/m/{code}"
+    assert isinstance(data["moderator_token"], str) and len(data["moderator_token"]) >= 32
+
+    prompts = data["prompts"]
+    assert [p["text"] for p in prompts] == IGF_PROMPTS
+    assert [p["order"] for p in prompts] == [1, 2, 3]
+    assert [p["kind"] for p in prompts] == ["single", "multiple", "single"]
+    option_ids = []
+    for prompt in prompts:
+        assert set(prompt) == {"id", "order", "text", "kind", "options"}
+        assert isinstance(prompt["id"], int)
+        assert len(prompt["options"]) >= 2
+        for option in prompt["options"]:
+            assert set(option) == {"id", "label"}
+            assert isinstance(option["id"], int) and option["label"].strip()
+            option_ids.append(option["id"])
+    assert len(set(option_ids)) == len(option_ids)
+
+    with app.app_context():
+        workshop = db.session.get(Workshop, data["id"])
+        assert workshop.code == code
+        assert workshop.status == "draft"
+        assert workshop.moderation == "post"
+        assert workshop.position_max_length == 500
+        assert workshop.template == "igf-ai-copyright"
+        assert workshop.organizer_id is None
+        assert workshop.moderator_token_hash == hash_token(data["moderator_token"])
+        assert [p.id for p in workshop.prompts] == [p["id"] for p in prompts]
+
+
+def test_create_workshop_without_template_has_no_prompts(runner):
+    result = invoke(runner, "create-workshop", "--title", "Open floor", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["prompts"] == []
+    assert data["title"] == "Open floor"
+
+
+def test_create_workshop_without_json_prints_code_urls_and_token(app, runner):
+    result = invoke(runner, "create-workshop", "--title", "Plain", "--template", "igf-ai-copyright")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        workshop = db.session.scalars(select(Workshop)).one()
+    assert workshop.code in result.stdout
+    assert f"http://testserver/j/{workshop.code}" in result.stdout
+    assert f"http://testserver/m/{workshop.code}" in result.stdout
+
+
+def test_create_workshop_options(app, runner):
+    data = create_workshop(runner, "--moderation", "pre", "--position-max-length", "280")
+    with app.app_context():
+        workshop = db.session.get(Workshop, data["id"])
+        assert workshop.moderation == "pre"
+        assert workshop.position_max_length == 280
+
+
+def test_create_workshop_for_an_organizer(app, runner, organizer):
+    data = create_workshop(runner, "--organizer", "Moderator@Example.org")
+    with app.app_context():
+        assert db.session.get(Workshop, data["id"]).organizer_id == organizer
+
+
+def test_unknown_template_is_refused(app, runner):
+    result = invoke(runner, "create-workshop", "--title", "T", "--template", "no-such-agenda", "--json")
+    assert_one_line_error(result, "no-such-agenda")
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Workshop)) == 0
+
+
+def test_unknown_organizer_is_refused(app, runner):
+    result = invoke(runner, "create-workshop", "--title", "T", "--organizer", "nobody@example.org",
+                    "--json")
+    assert_one_line_error(result, "nobody@example.org")
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Workshop)) == 0
+
+
+@pytest.mark.parametrize("args", [
+    ("--title", "   "),
+    ("--title", "T", "--position-max-length", "0"),
+    ("--title", "T", "--position-max-length", "5001"),
+])
+def test_invalid_workshop_settings_are_refused(app, runner, args):
+    result = invoke(runner, "create-workshop", *args, "--json")
+    assert_one_line_error(result)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Workshop)) == 0
+
+
+def test_bad_moderation_mode_is_a_usage_error(runner):
+    result = invoke(runner, "create-workshop", "--title", "T", "--moderation", "never")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_template_from_the_instance_folder(app, runner):
+    """Templates are data: a JSON file in instance/templates/ adds one without code."""
+    folder = Path(app.instance_path) / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "wipo-slot.json").write_text(json.dumps({
+        "name": "wipo-slot",
+        "title": "WIPO consultation slot",
+        "prompts": [{"text": "Should text and data mining be remunerated?", "kind": "single",
+                     "options": ["Yes", "No"]}],
+    }), encoding="utf-8")
+    data = create_workshop_with(runner, "wipo-slot")
+    assert [p["text"] for p in data["prompts"]] == ["Should text and data mining be remunerated?"]
+    assert [o["label"] for o in data["prompts"][0]["options"]] == ["Yes", "No"]
+
+
+def create_workshop_with(runner, template):
+    result = invoke(runner, "create-workshop", "--title", "From file", "--template", template, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+# -- the real console script --------------------------------------------------------
+
+
+def console_script() -> Path:
+    """The `facilitator` script installed beside the interpreter running the tests."""
+    script = Path(sys.executable).parent / "facilitator"
+    if not script.exists():
+        pytest.skip("the facilitator console script is not installed beside this Python")
+    return script
+
+
+def run_script(*args, env, input=None, timeout=60):
+    return subprocess.run([str(console_script()), *args], env=env, input=input,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def script_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACILITATOR_")}
+    env.update({
+        "FACILITATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "FACILITATOR_SECRET_KEY": "cli-test",
+        "FACILITATOR_PUBLIC_URL": "https://workshops.example.org:8443/",
+        "FACILITATOR_ASYNC_MODE": "threading",
+    })
+    env.pop("FLASK_APP", None)
+    return env
+
+
+def test_console_script_end_to_end(script_env):
+    upgraded = run_script("db", "upgrade", env=script_env)
+    assert upgraded.returncode == 0, upgraded.stderr
+
+    made = run_script("create-organizer", "--email", "chair@example.org", "--password-stdin",
+                      "--json", env=script_env, input=PASSWORD + "\n")
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout) == {"id": 1, "email": "chair@example.org"}
+
+    created = run_script("create-workshop", "--title", "IGF 2023 Open Forum #104",
+                         "--template", "igf-ai-copyright", "--organizer", "chair@example.org",
+                         "--json", env=script_env)
+    assert created.returncode == 0, created.stderr
+    data = json.loads(created.stdout)
+    code = data["code"]
+    # FACILITATOR_PUBLIC_URL, trailing slash dropped.
+    assert data["participant_url"] == f"https://workshops.example.org:8443/j/{code}"
+    assert data["moderator_url"] == f"https://workshops.example.org:8443/m/{code}"
+    assert [p["text"] for p in data["prompts"]] == IGF_PROMPTS
+    assert data["prompts"][1]["kind"] == "multiple"
+
+    missing = run_script("create-workshop", "--title", "T", "--organizer", "nobody@example.org",
+                         "--json", env=script_env)
+    assert missing.returncode == 1
+    assert missing.stdout == ""
+    assert len(missing.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in missing.stderr
+
+    duplicate = run_script("create-organizer", "--email", "chair@example.org", "--password-stdin",
+                           env=script_env, input=PASSWORD + "\n")
+    assert duplicate.returncode == 1
+    assert len(duplicate.stderr.strip().splitlines()) == 1
+
+    checked = run_script("db", "check", env=script_env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_flask_cli_reaches_the_same_commands(script_env):
+    flask = Path(sys.executable).parent / "flask"
+    if not flask.exists():
+        pytest.skip("flask is not installed beside this Python")
+    result = subprocess.run([str(flask), "--app", "facilitator", "--help"], env=script_env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    for command in ("serve", "create-organizer", "create-workshop", "db"):
+        assert command in result.stdout
