@@ -1,0 +1,70 @@
+"""`facilitator import-polis` on real Pol.is exports (../shared/data/polis)."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from facilitator.extensions import db
+from facilitator.participation.models import Participant, Position, Reaction
+from facilitator.workshops.models import Workshop
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "polis"
+
+
+def rows(path: Path) -> list[dict]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def expected_reactions(folder: Path) -> dict[str, int]:
+    """Recount from the raw files: latest vote per voter and comment, authors' own votes left out."""
+    authors = {r["comment-id"]: r["author-id"] for r in rows(folder / "comments.csv")}
+    latest = {}
+    for r in rows(folder / "votes.csv"):
+        key = (r["voter-id"], r["comment-id"])
+        if key not in latest or int(r["timestamp"]) >= int(latest[key]["timestamp"]):
+            latest[key] = r
+    counts = {"agree": 0, "disagree": 0, "pass": 0}
+    names = {"1": "agree", "-1": "disagree", "0": "pass"}
+    for (voter, comment), r in latest.items():
+        if comment in authors and authors[comment] != voter:
+            counts[names[r["vote"]]] += 1
+    return counts
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not beside the repository")
+def test_import_seattle(app, runner):
+    folder = DATA / "15-per-hour-seattle"
+    result = runner.invoke(args=["import-polis", str(folder), "--title", "$15/hour", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["title"] == "$15/hour" and len(data["code"]) == 6
+    assert data["prompts"][0]["text"].startswith("How do you think the new minimum wage law")
+    with app.app_context():
+        workshop = db.session.scalar(select(Workshop))
+        assert workshop.status == "ended" and workshop.started_at < workshop.ended_at
+        assert db.session.scalar(select(func.count()).select_from(Participant)) == 339
+        comments = rows(folder / "comments.csv")
+        assert db.session.scalar(select(func.count()).select_from(Position)) == len(comments)
+        hidden = sum(1 for c in comments if c["moderated"] == "-1")
+        assert db.session.scalar(select(func.count()).where(Position.status == "hidden")) == hidden
+        stored = dict(db.session.execute(select(Reaction.value, func.count()).group_by(Reaction.value)).all())
+    assert stored == expected_reactions(folder)
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not beside the repository")
+def test_import_keeps_unicode(app, runner):
+    result = runner.invoke(args=["import-polis", str(DATA / "vtaiwan.uberx"), "--title", "vTaiwan"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        texts = db.session.scalars(select(Position.text)).all()
+    assert any("計程車" in t for t in texts)
+
+
+def test_import_refuses_a_folder_without_export(runner, tmp_path):
+    result = runner.invoke(args=["import-polis", str(tmp_path), "--title", "x"])
+    assert result.exit_code == 1
+    assert "comments.csv" in result.output and "Traceback" not in result.output
