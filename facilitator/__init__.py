@@ -66,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .accounts.views import bp as accounts_bp
     from .core import bp as core_bp
+    from .export.views import bp as export_bp
     from .moderation.views import bp as moderation_bp
     from .participation.views import bp as participation_bp
     from .screen.views import bp as screen_bp
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(workshops_bp)
+    app.register_blueprint(export_bp)
     app.register_blueprint(participation_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(screen_bp)

@@ -1,0 +1,1 @@
+"""Post-session summary: the report model, its builders (JSON, Markdown, CSV zip, HTML), pages and CLI."""

@@ -1,0 +1,65 @@
+"""The four export formats: what each writes, its media type and file name."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from flask import render_template
+
+from ..workshops.models import Workshop
+from .charts import option_bars
+from .csvzip import write_csv_zip
+from .document import build_document
+from .markdown import render_markdown
+from .text import ACTION_LABELS, duration_text, group_label, option_labels, percent
+
+#: Markdown and HTML leave hidden positions out; JSON and CSV list them with their status.
+SHOWN_STATUSES = ("visible", "pending")
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    mimetype: str
+    extension: str
+    needs_file: bool = False  # binary: refuse to write it to a terminal
+
+
+FORMATS = {
+    "json": Format("json", "application/json", "json"),
+    "md": Format("md", "text/markdown; charset=utf-8", "md"),
+    "csv": Format("csv", "application/zip", "zip", needs_file=True),
+    "html": Format("html", "text/html; charset=utf-8", "html"),
+}
+
+
+def filename(workshop: Workshop, fmt: str) -> str:
+    return f"facilitator-{workshop.code}.{FORMATS[fmt].extension}"
+
+
+def render_html(doc: dict, standalone: bool = True) -> str:
+    return render_template("export/report.html", doc=doc, standalone=standalone, **report_helpers())
+
+
+def report_helpers() -> dict:
+    """Names the report templates use."""
+    return {"group_label": group_label, "percent": percent, "duration_text": duration_text,
+            "option_labels": option_labels, "option_bars": option_bars,
+            "action_labels": ACTION_LABELS}
+
+
+def write_export(workshop: Workshop, fmt: str, fp) -> None:
+    """Write the export of `workshop` in format `fmt` to the binary file object `fp`."""
+    if fmt == "json":
+        doc = build_document(workshop)
+        fp.write(json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
+        fp.write(b"\n")
+    elif fmt == "csv":
+        write_csv_zip(build_document(workshop), fp)
+    elif fmt == "md":
+        fp.write(render_markdown(build_document(workshop, SHOWN_STATUSES)).encode("utf-8"))
+    elif fmt == "html":
+        fp.write(render_html(build_document(workshop, SHOWN_STATUSES)).encode("utf-8"))
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")

@@ -1,0 +1,33 @@
+"""The rapporteur's form on the summary page."""
+
+from flask_wtf import FlaskForm
+from wtforms import FieldList, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
+
+from .models import ITEM_MAX_LENGTH, MAX_ITEMS
+
+
+def at_most_three(form, field) -> None:
+    """Refuse more than MAX_ITEMS non-blank entries (FieldList alone would drop extras silently)."""
+    filled = [entry for entry in field.data if (entry or "").strip()]
+    if len(filled) > MAX_ITEMS:
+        raise ValidationError(f"Give at most {MAX_ITEMS}.")
+
+
+class ReportForm(FlaskForm):
+    key_takeaways = FieldList(
+        TextAreaField("Key takeaway", validators=[Optional(), Length(max=ITEM_MAX_LENGTH)]),
+        "Key takeaways", min_entries=MAX_ITEMS, validators=[at_most_three],
+    )
+    calls_to_action = FieldList(
+        TextAreaField("Call to action", validators=[Optional(), Length(max=ITEM_MAX_LENGTH)]),
+        "Calls to action", min_entries=MAX_ITEMS, validators=[at_most_three],
+    )
+    summary = TextAreaField("Short summary", validators=[Optional(), Length(max=5000)],
+                            description="A few sentences on what was discussed.")
+    gender_balance = StringField("Gender balance (estimate)", validators=[Optional(), Length(max=500)],
+                                 description="For example: about 55% women, 45% men among speakers.")
+    moderators = StringField("Moderators", validators=[Optional(), Length(max=500)],
+                             description="Names as they should appear in the report; "
+                                         "left empty, the moderation log's logged-in moderators are used.")
+    submit = SubmitField("Save report")

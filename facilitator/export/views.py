@@ -1,0 +1,110 @@
+"""Summary page, downloads and archive (moderators and organizers only)."""
+
+from __future__ import annotations
+
+import tempfile
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..errors import DomainError
+from ..extensions import db
+from ..participation.connection import SESSION_MODERATOR_TOKENS, moderator_identity
+from ..participation.models import Participant
+from ..workshops.models import Workshop
+from ..workshops.services import find_workshop
+from . import models as _models  # noqa: F401  (register the report table with create_app)
+from .document import build_document
+from .formats import FORMATS, SHOWN_STATUSES, filename, report_helpers, write_export
+from .forms import ReportForm
+from .services import report_for, update_report
+
+bp = Blueprint("export", __name__)
+
+
+def moderated_workshop(code: str):
+    """Return the workshop if the browser is one of its moderators; else refuse (never the data)."""
+    workshop = find_workshop(code)
+    if workshop is None:
+        abort(404)
+    token = request.args.get("token")
+    if token and workshop.check_moderator_token(token):
+        tokens = dict(session.get(SESSION_MODERATOR_TOKENS, {}))
+        tokens[workshop.code] = token
+        session[SESSION_MODERATOR_TOKENS] = tokens
+        return workshop, redirect(request.base_url)  # drop the token from the address bar
+    if moderator_identity(workshop, None) is None:
+        if not current_user.is_authenticated:
+            return workshop, redirect(url_for("accounts.login", next=request.path))
+        abort(403)
+    return workshop, None
+
+
+def _report_form(workshop: Workshop) -> ReportForm:
+    report = report_for(workshop)
+    if request.method == "POST" or report is None:
+        return ReportForm()
+    return ReportForm(data={
+        "key_takeaways": list(report.key_takeaways or []),
+        "calls_to_action": list(report.calls_to_action or []),
+        "summary": report.summary, "gender_balance": report.gender_balance,
+        "moderators": report.moderators,
+    })
+
+
+@bp.route("/w/<code>/summary", methods=["GET", "POST"])
+def summary(code: str):
+    """Show the pre-filled session report, the rapporteur's form and the downloads."""
+    workshop, refused = moderated_workshop(code)
+    if refused is not None:
+        return refused
+    form = _report_form(workshop)
+    if form.validate_on_submit():
+        try:
+            update_report(workshop, key_takeaways=form.key_takeaways.data,
+                          calls_to_action=form.calls_to_action.data, summary=form.summary.data,
+                          gender_balance=form.gender_balance.data, moderators=form.moderators.data)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash("Report saved.", "info")
+            return redirect(url_for("export.summary", code=workshop.code))
+    status = 400 if form.is_submitted() and form.errors else 200
+    doc = build_document(workshop, SHOWN_STATUSES)
+    return render_template("export/summary.html", workshop=workshop, doc=doc, form=form,
+                           formats=FORMATS, **report_helpers()), status
+
+
+@bp.get("/w/<code>/export.<fmt>")
+def download(code: str, fmt: str):
+    """Download the export in one of the four formats."""
+    if fmt not in FORMATS:
+        abort(404)
+    workshop, refused = moderated_workshop(code)
+    if refused is not None:
+        return refused
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    write_export(workshop, fmt, spool)
+    spool.seek(0)
+    response = send_file(spool, mimetype=FORMATS[fmt].mimetype, as_attachment=fmt != "html",
+                         download_name=filename(workshop, fmt))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/workshops/archive")
+@login_required
+def archive():
+    """The organizer's past workshops with date, participation and status."""
+    totals = (select(Participant.workshop_id, func.count().label("total"))
+              .group_by(Participant.workshop_id).subquery())
+    rows = db.session.execute(
+        select(Workshop, func.coalesce(totals.c.total, 0))
+        .outerjoin(totals, totals.c.workshop_id == Workshop.id)
+        .where(Workshop.organizer_id == current_user.id, Workshop.status != "draft")
+        .order_by(func.coalesce(Workshop.started_at, Workshop.created_at).desc(), Workshop.id.desc())
+    ).all()
+    return render_template("export/archive.html", rows=rows, formats=FORMATS)
