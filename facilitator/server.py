@@ -18,13 +18,14 @@ def run(app: Flask, host: str, port: int) -> None:
     app.logger.info("Facilitator serving on http://%s:%s (%s)", host, port, mode)
     print(f"Facilitator serving on http://{host}:{port} ({mode})", flush=True)
     if mode == "gevent":
-        _run_gevent(app, host, port)
+        serve_gevent(app, host, port)
     else:
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True,
                      use_reloader=False, log_output=False)
 
 
-def _run_gevent(app: Flask, host: str, port: int) -> None:
+def serve_gevent(app: Flask, host: str, port: int) -> None:
+    """gevent pywsgi with the websocket handler and TCP_NODELAY on every accepted socket."""
     from gevent import pywsgi
     from geventwebsocket.handler import WebSocketHandler
 

@@ -1,0 +1,1 @@
+"""`facilitator bench`: a load generator over real websockets, and a bare reference stack."""

@@ -1,0 +1,48 @@
+"""The `facilitator bench` command."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask import Flask
+
+
+@click.command("bench")
+@click.option("--participants", "-n", type=int, default=None, help="Simulated participants (default 2000; 200 with --quick).")
+@click.option("--processes", "-k", type=int, default=2, show_default=True, help="Load-generator processes.")
+@click.option("--quick", is_flag=True, help="A short smoke run: 200 participants, short bursts.")
+@click.option("--url", default=None, help="Target a running server instead of starting one.")
+@click.option("--code", default=None, help="With --url: the workshop's join code.")
+@click.option("--moderator-token", default=None, help="With --url: the workshop's moderator token.")
+@click.option("--database-url", default=None, help="With --url: the server's database, to count stored writes.")
+@click.option("--async-mode", type=click.Choice(["gevent", "threading"]), default="gevent", show_default=True,
+              help="How the started server serves (ignored with --url).")
+@click.option("--no-bare", is_flag=True, help="Skip the bare Flask-SocketIO reference run.")
+@click.option("--vote-window", type=float, default=10.0, show_default=True, help="Seconds over which everyone votes.")
+@click.option("--positions", type=int, default=500, show_default=True, help="Positions in the position burst.")
+@click.option("--reactions", "reactions_each", type=int, default=10, show_default=True,
+              help="Reactions per participant in the reaction burst.")
+@click.option("--reaction-window", type=float, default=None, help="Seconds over which reactions are spread.")
+@click.option("--json", "as_json", is_flag=True, help="Print every figure as JSON after the table.")
+def bench_command(participants, processes, quick, url, code, moderator_token, database_url, async_mode,
+                  no_bare, vote_window, positions, reactions_each, reaction_window, as_json):
+    """Simulate live participants over websockets and print latency, loss, CPU and memory."""
+    from .runner import Settings, run, table
+
+    settings = Settings(
+        participants=participants or (200 if quick else 2000), processes=processes, quick=quick, url=url,
+        code=code, moderator_token=moderator_token, database_url=database_url, async_mode=async_mode,
+        bare=not no_bare, vote_window=vote_window, positions=positions, reactions_each=reactions_each,
+        reaction_window=reaction_window, say=lambda m: click.echo(m, err=True),
+    )
+    report = run(settings)
+    click.echo(f"\nfacilitator bench: {settings.participants} participants, {processes} load processes, "
+               f"server {'at ' + url if url else async_mode}")
+    click.echo(table(report))
+    if as_json:
+        click.echo(json.dumps(report, indent=2, default=str))
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(bench_command)
