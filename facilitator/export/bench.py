@@ -100,8 +100,7 @@ def run_benchmark(participants: int, positions: int, reactions: int, database: s
     """Yield report lines: fill time, then time, size and peak memory per format."""
     from .. import create_app
     from ..extensions import db
-    from ..workshops.services import find_workshop
-    from .formats import FORMATS, write_export
+    from .formats import FORMATS
 
     scratch = tempfile.mkdtemp(prefix="facilitator-bench-")
     path = database or os.path.join(scratch, "bench.sqlite3")
@@ -114,18 +113,33 @@ def run_benchmark(participants: int, positions: int, reactions: int, database: s
         yield (f"filled {path}: {participants} participants, 3 prompts of votes, {positions} positions, "
                f"{reactions} reactions in {time.perf_counter() - t0:.1f} s")
     for fmt in FORMATS:
-        with app.app_context():
-            workshop = find_workshop(code)
-            out = os.path.join(scratch, f"export.{FORMATS[fmt].extension}")
-            tracemalloc.start()
-            t0 = time.perf_counter()
-            with open(out, "wb") as fp:
-                write_export(workshop, fmt, fp)
-            elapsed = time.perf_counter() - t0
-            _, peak = tracemalloc.get_traced_memory()
-            tracemalloc.stop()
-            db.session.remove()
-        yield (f"{fmt:5s} {elapsed:6.2f} s  {os.path.getsize(out) / 1024:8.0f} KiB  "
-               f"peak Python allocations {peak / 2**20:6.1f} MiB")
+        out = os.path.join(scratch, f"export.{FORMATS[fmt].extension}")
+        timings = []
+        for _ in range(2):  # the first run also compiles templates; report the best
+            timings.append(_export(app, code, fmt, out, trace=False))
+        peak = _export(app, code, fmt, out, trace=True)  # tracemalloc slows Python down: separate run
+        yield (f"{fmt:5s} {min(timings):6.2f} s (first run {timings[0]:.2f} s)  "
+               f"{os.path.getsize(out) / 1024:7.0f} KiB  peak Python allocations {peak / 2**20:5.1f} MiB")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     yield f"peak RSS of the whole run (fill included): {rss:.0f} MiB"
+
+
+def _export(app, code: str, fmt: str, out: str, trace: bool) -> float:
+    """Write one export; return the seconds it took, or the peak traced bytes when `trace`."""
+    from ..extensions import db
+    from ..workshops.services import find_workshop
+    from .formats import write_export
+
+    with app.app_context():
+        workshop = find_workshop(code)
+        if trace:
+            tracemalloc.start()
+        t0 = time.perf_counter()
+        with open(out, "wb") as fp:
+            write_export(workshop, fmt, fp)
+        elapsed = time.perf_counter() - t0
+        if trace:
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        db.session.remove()
+    return peak if trace else elapsed
