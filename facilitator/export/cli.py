@@ -32,7 +32,8 @@ def export_command(code: str, fmt: str, output: str | None) -> None:
     if output is None:
         if FORMATS[fmt].needs_file:
             _fail("the csv export is a zip file: give --output PATH")
-        stream = click.get_binary_stream("stdout")
+        sys.stdout.flush()
+        stream = sys.stdout.buffer
         write_export(workshop, fmt, stream)
         stream.flush()
         return
