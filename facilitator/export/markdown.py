@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .text import ACTION_LABELS, duration_text, group_label, option_labels, percent
+from .text import action_text, duration_text, group_label, option_labels, percent, plural
 
 
 def _escape(text: str) -> str:
@@ -89,6 +89,9 @@ def _question(prompt: dict, q: dict, add) -> None:
     add(f"### {prompt['order']}. {_escape(prompt['text'])}")
     add("")
     kind = "several options allowed" if prompt["kind"] == "multiple" else "one option"
+    if prompt["opened_at"] is None:
+        add("_Not opened during the session._")
+        add("")
     add(f"{q['votes_total']} participants voted ({q['voters']['onsite']} onsite, "
         f"{q['voters']['online']} online; {kind}).")
     add("")
@@ -97,6 +100,11 @@ def _question(prompt: dict, q: dict, add) -> None:
     for o in prompt["options"]:
         add(f"| {_cell(o['label'])} | {o['count']} | {percent(o['count'], q['votes_total'])} "
             f"| {o['onsite']} | {o['online']} |")
+    shown = [p for p in prompt["positions"] if p["status"] != "hidden"]
+    if not shown:
+        add("")
+        add("No positions were submitted.")
+        return
     for title, key in (("Most agreed positions", "most_agreed"),
                        ("Most contested positions", "most_contested"),
                        ("Agreed by both onsite and online participants", "agreed_by_both")):
@@ -108,12 +116,9 @@ def _question(prompt: dict, q: dict, add) -> None:
                 add(_position_line(p, labels))
         else:
             add("- none")
-    shown = [p for p in prompt["positions"] if p["status"] != "hidden"]
     add("")
     add(f"**All positions ({len(shown)})**")
     add("")
-    if not shown:
-        add("- none")
     for p in shown:
         line = _position_line(p, labels)
         if p["status"] == "pending":
@@ -129,10 +134,10 @@ def _moderation(moderation: dict, add) -> None:
     add("")
     actions = moderation["actions"]
     if actions:
-        add("- " + "; ".join(f"{n} {ACTION_LABELS.get(a, a)}" for a, n in actions.items()))
+        add("- " + "; ".join(action_text(a, n) for a, n in actions.items()))
     else:
         add("- no moderator actions recorded")
-    add(f"- {moderation['hidden_positions']} positions hidden, "
+    add(f"- {plural(moderation['hidden_positions'], 'position')} hidden (left out of this report), "
         f"{moderation['pending_positions']} left awaiting approval")
     for r in moderation["hide_reasons"]:
         add(f"  - {_escape(r['reason'])}: {r['count']}")

@@ -15,16 +15,26 @@ GROUP_LABELS = {
 }
 
 ACTION_LABELS = {
-    "open_prompt": "questions opened",
-    "close_prompt": "questions closed",
-    "show_results": "results shown",
-    "hide_results": "results hidden",
-    "approve": "positions approved",
-    "hide": "positions hidden",
-    "pin": "positions pinned",
-    "unpin": "positions unpinned",
-    "end_workshop": "workshop ended",
+    "open_prompt": ("question opened", "questions opened"),
+    "close_prompt": ("question closed", "questions closed"),
+    "show_results": ("results shown", "results shown"),
+    "hide_results": ("results hidden", "results hidden"),
+    "approve": ("position approved", "positions approved"),
+    "hide": ("position hidden", "positions hidden"),
+    "pin": ("position pinned", "positions pinned"),
+    "unpin": ("position unpinned", "positions unpinned"),
+    "end_workshop": ("workshop ended", "workshop ended"),
 }
+
+
+def action_text(action: str, count: int) -> str:
+    """'3 positions hidden', '1 question opened'."""
+    singular, plural = ACTION_LABELS.get(action, (action, action))
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
 def group_label(group: str | None) -> str:
