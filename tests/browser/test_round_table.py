@@ -1,0 +1,258 @@
+"""A round table in real browsers: a moderator, a participant with JavaScript, one without.
+
+Starts `facilitator serve` (gevent, the default) on a free port and drives Debian's
+Chromium through Playwright. Screenshots go to test-artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+BIN = Path(sys.executable).parent
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+EMAIL, PASSWORD = "chair@example.org", "a long enough password"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+sync_api = pytest.importorskip("playwright.sync_api")
+if not shutil.which(CHROMIUM):
+    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cli(*args, env, stdin=None) -> str:
+    result = subprocess.run([str(BIN / "facilitator"), *args], env=env, input=stdin,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`facilitator serve` with its own SQLite database; stopped by pid at the end."""
+    tmp = tmp_path_factory.mktemp("browser")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "FACILITATOR_DATABASE_URL": f"sqlite:///{tmp / 'browser.sqlite3'}",
+           "FACILITATOR_SECRET_KEY": "browser-test-secret", "FACILITATOR_PUBLIC_URL": url,
+           "FACILITATOR_ASYNC_MODE": os.environ.get("BROWSER_TEST_ASYNC_MODE", "gevent")}
+    log = open(tmp / "server.log", "w+")
+    process = subprocess.Popen([str(BIN / "facilitator"), "serve", "--port", str(port)],
+                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, f"server exited: {(tmp / 'server.log').read_text()}"
+            try:
+                with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "server did not answer /healthz within 30 s"
+            time.sleep(0.1)
+        cli("create-organizer", "--email", EMAIL, "--password-stdin", env=env, stdin=PASSWORD + "\n")
+        workshop = json.loads(cli("create-workshop", "--title", "Creativity and generative AI",
+                                  "--template", "igf-ai-copyright", "--organizer", EMAIL, "--json", env=env))
+        yield {"url": url, "workshop": workshop, "log": tmp / "server.log"}
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_round_table(server, browser):
+    expect = sync_api.expect
+    expect.set_options(timeout=10_000)
+    base, workshop = server["url"], server["workshop"]
+    code, q1 = workshop["code"], workshop["prompts"][0]
+    phone = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2,
+             "is_mobile": True, "has_touch": True}
+
+    # The moderator logs in and opens the console.
+    moderator = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    moderator.goto(f"{base}/m/{code}")
+    expect(moderator.get_by_text("Log in as the organizer")).to_be_visible()
+    moderator.goto(f"{base}/login?next=/m/{code}")
+    moderator.get_by_label("E-mail").fill(EMAIL)
+    moderator.get_by_label("Password").fill(PASSWORD)
+    moderator.get_by_role("button", name="Log in").click()
+    expect(moderator.locator("#live-status")).to_have_text("Live")
+    moderator.evaluate("window.__noReload = true")
+
+    # Participant A, JavaScript on, joins from the room.
+    a = browser.new_context(**phone).new_page()
+    a.goto(f"{base}/j/{code}")
+    a.get_by_label("In the room").check()
+    a.get_by_label("Stakeholder group (optional)").select_option("civil_society")
+    a.get_by_role("button", name="Join the workshop").click()
+    expect(a.get_by_text("Waiting for the moderator to open the next question")).to_be_visible()
+    expect(a.locator("#live-status")).to_have_text("Live")
+    expect(moderator.locator("[data-part=total]")).to_have_text("1")
+
+    # Participant B, JavaScript off, joins online.
+    b = browser.new_context(java_script_enabled=False, **phone).new_page()
+    b.goto(f"{base}/j/{code}")
+    b.get_by_label("Online").check()
+    b.get_by_label("Stakeholder group (optional)").select_option("government")
+    b.get_by_role("button", name="Join the workshop").click()
+    expect(b.get_by_text("You have joined. Welcome!")).to_be_visible()
+    expect(moderator.locator("[data-part=online]")).to_have_text("1")
+
+    # The moderator opens question 1: A sees it at once, B after a reload.
+    moderator.get_by_role("button", name="Open question 1").click()
+    expect(moderator.get_by_role("button", name="Close question 1")).to_be_visible()
+    expect(a.locator("#q-h")).to_have_text(q1["text"])
+    b.reload()
+    expect(b.locator("#q-h")).to_have_text(q1["text"])
+
+    # A votes and posts a position over the socket.
+    a.get_by_label(q1["options"][0]["label"]).check()
+    a.get_by_role("button", name="Vote", exact=True).click()
+    expect(a.locator("#ack")).to_have_text("Your vote is recorded.")
+    expect(a.get_by_role("button", name="Change my vote")).to_be_visible()
+    tally = moderator.locator(f"#prompt-{q1['id']} .tally")
+    expect(tally.locator(".results-total")).to_have_text("1 person voted · 1 in the room · 0 online")
+    a.get_by_label("In a sentence or two").fill("Only human <b>creativity</b> deserves protection.")
+    a.get_by_label("It argues for (optional)").select_option(label=q1["options"][2]["label"])
+    a.get_by_role("button", name="Post my position").click()
+    expect(a.locator("#ack")).to_have_text("Your position is posted.")
+    expect(a.locator(".position .text")).to_have_text("Only human <b>creativity</b> deserves protection.")
+    expect(a.locator("#position-text")).to_have_value("")
+    expect(moderator.locator("#positions .position .text")).to_have_text(
+        "Only human <b>creativity</b> deserves protection.")
+
+    # B votes and reacts with plain form posts.
+    b.reload()
+    b.get_by_label(q1["options"][1]["label"]).check()
+    b.get_by_role("button", name="Vote", exact=True).click()
+    expect(b.get_by_text("Your vote is recorded.")).to_be_visible()
+    expect(b.get_by_role("button", name="Change my vote")).to_be_visible()
+    b.get_by_role("button", name="Agree", exact=True).click()
+    expect(b.get_by_text("Your reaction is recorded.")).to_be_visible()
+    expect(b.get_by_role("button", name="Agree", exact=True)).to_have_attribute("aria-pressed", "true")
+
+    # The moderator's tallies and reaction counts update live.
+    expect(tally.locator(".results-total")).to_have_text("2 people voted · 1 in the room · 1 online")
+    expect(tally.locator(".results li").nth(1).locator(".figure")).to_have_text("1 · 50%")
+    expect(moderator.locator("#positions .counts")).to_have_text("1 agree · 0 disagree · 0 pass")
+    expect(a.locator(".position .counts")).to_have_text("1 agree · 0 disagree · 0 pass")
+    assert moderator.evaluate("window.__noReload") is True
+    assert not a.locator("#results").is_visible()
+
+    # Results shown: A sees them live, B after reloading, the projector too.
+    moderator.get_by_role("button", name="Show results").first.click()
+    expect(moderator.get_by_role("button", name="Hide results")).to_be_visible()
+    expect(a.locator("#results .results-total")).to_have_text("2 people voted · 1 in the room · 1 online")
+    b.reload()
+    expect(b.locator("#results .results-total")).to_have_text("2 people voted · 1 in the room · 1 online")
+    assert "<b>" not in b.locator(".position .text").inner_html()
+
+    screen = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    screen.goto(f"{base}/s/{code}")
+    expect(screen.locator(".join-code")).to_have_text(code)
+    expect(screen.locator("#screen-results .results-total")).to_have_text("2 people voted · 1 in the room · 1 online")
+    expect(screen.locator("#screen-positions .text")).to_have_text("Only human <b>creativity</b> deserves protection.")
+    expect(screen.locator("#participant-total")).to_have_text("2")
+
+    # A third vote moves every live view.
+    c = browser.new_context(**phone).new_page()
+    c.goto(f"{base}/j/{code}")
+    c.get_by_label("Online").check()
+    c.get_by_role("button", name="Join the workshop").click()
+    expect(c.locator("#live-status")).to_have_text("Live")
+    c.get_by_label(q1["options"][0]["label"]).check()
+    c.get_by_role("button", name="Vote", exact=True).click()
+    expect(c.locator("#ack")).to_have_text("Your vote is recorded.")
+    for view in (tally, a.locator("#results"), screen.locator("#screen-results")):
+        expect(view.locator(".results-total")).to_have_text("3 people voted · 1 in the room · 2 online")
+    expect(screen.locator("#participant-total")).to_have_text("3")
+
+    shot(a, "participant-js-360.png")
+    shot(b, "participant-nojs-360.png")
+    shot(moderator, "console.png")
+    screen.screenshot(path=str(ARTIFACTS / "projector-1920.png"))
+
+    # Closing the question: A is told to wait, with the final results still on show.
+    moderator.get_by_role("button", name="Close question 1").click()
+    expect(a.get_by_text("Waiting for the moderator to open the next question")).to_be_visible()
+    expect(a.locator("#results h2")).to_have_text("Results of question 1")
+    shot(a, "participant-waiting-360.png")
+    for page in (moderator, a, b, c, screen):
+        page.context.close()
+    log = server["log"].read_text()
+    assert "Traceback" not in log, log
+
+
+def test_participant_page_weight(server, browser):
+    """Report what a phone downloads for the participant page (HTML + CSS + JS)."""
+    base, code = server["url"], server["workshop"]["code"]
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{base}/j/{code}")
+    page.get_by_label("In the room").check()
+    page.get_by_role("button", name="Join the workshop").click()
+    page.wait_for_url(f"{base}/j/{code}")
+    # A fresh context with the same cookie: nothing cached, so every file is counted.
+    fresh = browser.new_context(viewport={"width": 360, "height": 740}, storage_state=context.storage_state())
+    page = fresh.new_page()
+    sizes = {}
+    page.on("response", lambda r: sizes.__setitem__(r.url, r))
+    page.goto(f"{base}/j/{code}")
+    sync_api.expect(page.locator("#live-status")).to_have_text("Live")
+    total = zipped = 0
+    report = []
+    for url, response in sizes.items():
+        if "/socket.io/" in url or not 200 <= response.status < 300:
+            continue
+        body = response.body()
+        total += len(body)
+        zipped += len(gzip.compress(body))
+        report.append(f"{len(body):>7} {len(gzip.compress(body)):>7} gz  {url.replace(base, '')}")
+    report.append(f"{total:>7} {zipped:>7} gz  total (the server sends them uncompressed)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "page-weight.txt").write_text("\n".join(report) + "\n")
+    assert any(url.endswith(".js") for url in sizes), sizes
+    assert total < 120_000, report
+    fresh.close()
+    context.close()
