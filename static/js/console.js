@@ -30,11 +30,10 @@
   }
 
   function renderAgenda() {
-    var section = document.getElementById("agenda");
-    L.preserving(section, function () {
-      section.querySelectorAll("article.prompt-card").forEach(function (a) { a.remove(); });
-      var legend = section.querySelector(".legend");
-      S.prompts.forEach(function (p) { section.insertBefore(promptCard(p), legend); });
+    var cards = document.getElementById("prompt-cards");
+    L.preserving(cards, function () {
+      cards.textContent = "";
+      S.prompts.forEach(function (p) { cards.appendChild(promptCard(p)); });
     });
     var badge = document.getElementById("workshop-status");
     badge.textContent = S.workshop.status;
@@ -67,7 +66,7 @@
   function positionItem(p) {
     var prompt = S.prompts.filter(function (x) { return x.id === p.prompt_id; })[0];
     var option = prompt && prompt.options.filter(function (o) { return o.id === p.option_id; })[0];
-    var li = h("li", {id: "position-" + p.id, cls: "position status-" + p.status + (p.pinned ? " pinned" : "")}, [
+    var li = h("li", {id: "position-" + p.id, cls: "position pos-" + p.status + (p.pinned ? " pinned" : "")}, [
       h("p", {cls: "text", text: p.text}),
       h("p", {cls: "meta"}, ["Q" + (prompt ? prompt.order : "?") + " · " + L.ATTENDANCE[p.attendance] +
         (p.stakeholder_group ? " · " + L.GROUPS[p.stakeholder_group] : "") + (option ? " · for “" + option.label + "”" : "") + " · ",
@@ -133,8 +132,9 @@
       if (!f.elements.confirm.checked) return "Tick the confirmation box to end the workshop.";
       return {};
     }
-  }, function (name, ack) {
-    if (ack.ok) L.say({open_prompt: "Question opened.", close_prompt: "Question closed.", show_results: "Done.",
+  }, function (name, ack, payload) {
+    if (ack.ok) L.say({open_prompt: "Question opened.", close_prompt: "Question closed.",
+      show_results: payload.visible ? "Results are shown." : "Results are hidden.",
       moderate_position: "Position updated.", end_workshop: "The workshop has ended."}[name]);
   });
 })();
