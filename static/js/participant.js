@@ -8,7 +8,7 @@
   var max = +app.getAttribute("data-max"), pre = app.getAttribute("data-moderation") === "pre";
   var mine = {};
   JSON.parse(app.getAttribute("data-mine") || "[]").forEach(function (id) { mine[id] = true; });
-  var S = null;
+  var S = null, first = true;
 
   function openPrompt() {
     return S.prompts.filter(function (p) { return p.id === S.open_prompt_id; })[0] || null;
@@ -59,6 +59,10 @@
   function renderAll() {
     var prompt = openPrompt(), same = live.getAttribute("data-key") === key();
     if (!same) {
+      // A new stage: earlier messages no longer apply.
+      L.say("");
+      var flashes = document.querySelector(".flashes");
+      if (flashes && !first) flashes.remove();
       live.textContent = "";
       live.appendChild(stage(prompt));
       live.appendChild(h("section", {id: "results", "aria-live": "polite", "aria-labelledby": "results-h", hidden: true}));
@@ -70,6 +74,7 @@
       live.setAttribute("data-key", key());
     }
     renderVoteState(); renderResults(); renderPositions(); countChars();
+    first = false;
   }
 
   function renderVoteState() {
