@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -98,8 +99,14 @@ class Workers:
             pipe.send((command, kwargs))
 
         async def answer(pipe):
-            if not await loop.run_in_executor(None, pipe.poll, wait):
-                raise TimeoutError(f"load generator did not finish {command} within {wait:.0f} s")
+            readable = loop.create_future()
+            loop.add_reader(pipe.fileno(), lambda: readable.done() or readable.set_result(None))
+            try:
+                await asyncio.wait_for(readable, wait)
+            except asyncio.TimeoutError:
+                raise TimeoutError(f"load generator did not finish {command} within {wait:.0f} s") from None
+            finally:
+                loop.remove_reader(pipe.fileno())
             return pipe.recv()
 
         return await asyncio.gather(*(answer(p) for p in self.pipes))
@@ -282,6 +289,7 @@ def fmt_s(value) -> str:
 def run(settings: Settings) -> dict:
     """Run the whole benchmark; return every figure (the CLI prints the table)."""
     raise_nofile()
+    signal.signal(signal.SIGTERM, _interrupted)  # stop the servers and workers on the way out
     say = settings.say
     report: dict = {"participants": settings.participants, "processes": settings.processes}
     with tempfile.TemporaryDirectory(prefix="facilitator-bench-") as tmp:
@@ -332,6 +340,10 @@ def run(settings: Settings) -> dict:
             finally:
                 bare.stop()
     return report
+
+
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
 
 
 def fetch_first_prompt(target: Target) -> dict:

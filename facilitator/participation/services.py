@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..db_types import utcnow
 from ..errors import Closed, Conflict, Invalid, NotFound
@@ -70,8 +73,18 @@ def bump_results_version(prompt: Prompt) -> None:
 
 
 def cast_vote(participant: Participant, prompt_id: int, option_ids: list[int]) -> Vote:
-    """Record (or replace) a participant's vote on an open prompt."""
-    prompt = prompt_of(participant.workshop_id, prompt_id)
+    """Record (or replace) a participant's vote on an open prompt.
+
+    The hot path of a live session: one query for the prompt with its workshop
+    and options, one for the participant's current choices, then Core writes
+    (an upsert of the vote row, its choices, the results version), no ORM flush.
+    """
+    prompt = db.session.scalar(
+        select(Prompt).where(Prompt.id == prompt_id)
+        .options(joinedload(Prompt.workshop), selectinload(Prompt.options))
+    )
+    if prompt is None or prompt.workshop_id != participant.workshop_id:
+        raise NotFound("That question does not exist in this workshop.")
     prompt.ensure_open()
     chosen = set(option_ids)
     if not chosen:
@@ -82,26 +95,50 @@ def cast_vote(participant: Participant, prompt_id: int, option_ids: list[int]) -
         raise Invalid("That option is not one of this question's options.")
     if prompt.kind == "single" and len(chosen) != 1:
         raise Invalid("This question takes exactly one option.")
-    vote = db.session.scalar(
-        select(Vote).where(Vote.prompt_id == prompt.id, Vote.participant_id == participant.id)
-    )
-    if vote is not None and {c.option_id for c in vote.choices} == chosen:
-        return vote  # the same vote again changes nothing
-    if vote is None:
-        vote = Vote(prompt_id=prompt.id, participant_id=participant.id)
-        try:
-            with db.session.begin_nested():
-                db.session.add(vote)
-        except IntegrityError:  # the same participant's concurrent first vote won the race
-            vote = db.session.scalar(
-                select(Vote).where(Vote.prompt_id == prompt.id, Vote.participant_id == participant.id)
-            )
-    vote.choices = [VoteChoice(option_id=o, prompt_id=prompt.id) for o in sorted(chosen)]
-    vote.updated_at = utcnow()
+    vote_id, current = _current_choices(prompt.id, participant.id)
+    if vote_id is not None and current == chosen:
+        return db.session.get(Vote, vote_id)  # the same vote again changes nothing
+    now = utcnow()
+    if vote_id is None:
+        vote_id = db.session.scalar(
+            _insert_for_dialect(Vote).values(prompt_id=prompt.id, participant_id=participant.id,
+                                             created_at=now, updated_at=now)
+            .on_conflict_do_nothing(index_elements=["prompt_id", "participant_id"])
+            .returning(Vote.id)
+        )
+        if vote_id is None:  # the same participant's concurrent first vote won the race
+            vote_id, current = _current_choices(prompt.id, participant.id)
+    if current:
+        db.session.execute(update(Vote).where(Vote.id == vote_id).values(updated_at=now))
+        db.session.execute(delete(VoteChoice).where(VoteChoice.vote_id == vote_id))
+    db.session.execute(insert(VoteChoice), [
+        {"vote_id": vote_id, "option_id": o, "prompt_id": prompt.id} for o in sorted(chosen)
+    ])
     bump_results_version(prompt)
-    db.session.flush()
     mark_after_commit("results", prompt.id)
+    vote = db.session.get(Vote, vote_id)
+    if vote is not None and current:
+        db.session.expire(vote)  # its choices changed under the ORM's feet
     return vote
+
+
+def _current_choices(prompt_id: int, participant_id: int) -> tuple[int | None, set[int]]:
+    """The participant's vote id on a prompt and its options (None and empty when none)."""
+    rows = db.session.execute(
+        select(Vote.id, VoteChoice.option_id)
+        .outerjoin(VoteChoice, VoteChoice.vote_id == Vote.id)
+        .where(Vote.prompt_id == prompt_id, Vote.participant_id == participant_id)
+    ).all()
+    if not rows:
+        return None, set()
+    return rows[0][0], {option for _, option in rows if option is not None}
+
+
+def _insert_for_dialect(model):
+    """INSERT with ON CONFLICT support for the session's database (SQLite or PostgreSQL)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return pg_insert(model)
+    return sqlite_insert(model)
 
 
 def submit_position(participant: Participant, prompt_id: int, text: str,
