@@ -113,6 +113,7 @@ def test_round_table(server, browser):
     moderator = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     moderator.goto(f"{base}/m/{code}")
     expect(moderator.get_by_text("Log in as the organizer")).to_be_visible()
+    shot(moderator, "console-gate.png")
     moderator.goto(f"{base}/login?next=/m/{code}")
     moderator.get_by_label("E-mail").fill(EMAIL)
     moderator.get_by_label("Password").fill(PASSWORD)
@@ -123,6 +124,7 @@ def test_round_table(server, browser):
     # Participant A, JavaScript on, joins from the room.
     a = browser.new_context(**phone).new_page()
     a.goto(f"{base}/j/{code}")
+    shot(a, "join-360.png")
     a.get_by_label("In the room").check()
     a.get_by_label("Stakeholder group (optional)").select_option("civil_society")
     a.get_by_role("button", name="Join the workshop").click()
