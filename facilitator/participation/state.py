@@ -99,6 +99,8 @@ def build_state(workshop: Workshop, identity: Identity) -> dict:
     if identity.participant_id is not None:
         me["participant_id"] = identity.participant_id
         me["votes"] = my_votes(identity.participant_id)
+        # Which positions are one's own (positions themselves are anonymous).
+        me["position_ids"] = [p.id for p, _ in rows if p.participant_id == identity.participant_id]
         me["reactions"] = {
             str(pid): value
             for pid, value in db.session.execute(

@@ -31,7 +31,7 @@ def test_join_turns_the_same_connection_into_a_participant(live, workshop):
     assert len(ack["participant_token"]) >= 32
     state = first_state(client)
     assert state["me"] == {"role": "participant", "participant_id": ack["participant_id"],
-                           "votes": {}, "reactions": {}}
+                           "votes": {}, "reactions": {}, "position_ids": []}
     again = emit(client, "join", {"attendance": "online"})
     assert again["error"]["code"] == "conflict"
 

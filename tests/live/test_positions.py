@@ -101,3 +101,5 @@ def test_pre_moderation_approve_hide_pin(live, make_workshop, organizer):
     assert [p["status"] for p in mod_state["positions"]] == ["hidden"]
     author_state = e(author, "get_state")["state"]
     assert [p["status"] for p in author_state["positions"]] == ["hidden"]
+    assert author_state["me"]["position_ids"] == [pid]
+    assert e(other, "get_state")["state"]["me"]["position_ids"] == []
