@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import update
 
@@ -11,6 +13,14 @@ ACTOR = "moderator@example.org"
 NAMES = ["Zelda Quuxington", "Bartholomew Snarf", "Cordelia Wibble", "Dmitri Frobozz",
          "Esmeralda Plugh", "Fitzgerald Xyzzy"]
 HYPERLINK = '=HYPERLINK("http://evil.example/x","click me")'
+
+
+def settle(app):
+    """Send the coalesced broadcasts now, so no background flush touches the database after the test."""
+    coalescer = app.extensions["facilitator.coalescer"]
+    coalescer.flush()
+    time.sleep(2 * coalescer.interval)  # let a flush already under way in the loop finish
+    coalescer.flush()
 
 
 @pytest.fixture
@@ -62,6 +72,7 @@ def session_data(app, workshop):
         ms.end_workshop(w, ACTOR)
         db.session.commit()
         ids = {"p1": p1.id, "p2": p2.id, "p3": p3.id, "p4": p4.id}
+    settle(app)
     return {**workshop, "positions": ids, "tokens": tokens, "q": (q1, q2, q3), "o1": o1, "o2": o2}
 
 

@@ -10,6 +10,8 @@ from facilitator.extensions import db
 from facilitator.workshops.models import Prompt
 from live.helpers import emit
 
+from .conftest import settle
+
 NAMESPACE = "/live"
 
 
@@ -131,3 +133,4 @@ def test_exports_match_live_results(app, live, workshop, runner, tmp_path):
         assert f"{live_results['votes_total']} participants voted ({live_results['voters']['onsite']} onsite" in html
     for text in (json.dumps(doc), md, html):
         assert "Livename" not in text and "Secretsson" not in text
+    settle(app)
