@@ -26,7 +26,7 @@ def fill(participants: int, positions: int, reactions: int, seed: int = 104) -> 
     """Create the workshop and its rows; return its join code."""
     from ..extensions import db
     from ..participation.models import Participant, Position, Reaction, Vote, VoteChoice
-    from ..workshops.models import Prompt, Workshop
+    from ..workshops.models import Prompt
     from ..workshops.services import create_workshop
 
     rng = random.Random(seed)
