@@ -408,7 +408,9 @@ def table(report: dict) -> str:
     row("stored tally = acked choices", ("stored_tally_matches",), lambda v: "—" if v is None else str(v))
     row("'database is locked' in server log", ("locked_errors",), count)
     row("server CPU, whole run", ("cpu_total",), lambda v: "—" if v is None else f"{v:.1f} s")
-    row("server RSS idle / connected", ("rss_connected_mib",), mib)
+    rows.append(("server RSS idle / connected",
+                 *(f"{mib(f.get('rss_idle_mib'))} / {mib(f.get('rss_connected_mib'))}" if f else ""
+                   for f in (fac, bare)), ""))
     row("server RSS peak", ("rss_peak_mib",), mib, with_ratio=True)
     row("RSS per connection", ("kib_per_connection",), lambda v: "—" if v is None else f"{v:.0f} KiB",
         with_ratio=True)
