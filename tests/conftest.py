@@ -51,6 +51,7 @@ def make_app(tmp_path, **overrides):
 def app(tmp_path):
     app = make_app(tmp_path)
     yield app
+    app.extensions["facilitator.coalescer"].stop()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -61,6 +62,7 @@ def csrf_app(tmp_path):
     """An app with CSRF protection on, as in production."""
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
     yield app
+    app.extensions["facilitator.coalescer"].stop()
     with app.app_context():
         db.engine.dispose()
 

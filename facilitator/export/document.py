@@ -105,14 +105,6 @@ def moderation_summary(workshop: Workshop) -> dict:
             "hide_reasons": reasons}
 
 
-def moderator_actors(workshop: Workshop) -> list[str]:
-    """Distinct actors of the moderation log, in order of first action."""
-    rows = db.session.execute(
-        select(ModerationEntry.actor, func.min(ModerationEntry.id))
-        .where(ModerationEntry.workshop_id == workshop.id)
-        .group_by(ModerationEntry.actor).order_by(func.min(ModerationEntry.id))
-    ).all()
-    return [actor for actor, _ in rows]
 
 
 def prompt_head(prompt: Prompt) -> dict:
@@ -161,5 +153,5 @@ def build_document(workshop: Workshop, statuses=None) -> dict:
         "prompts": prompts,
         "moderation_log": moderation,
     }
-    document["report"] = igf_report(workshop, document, moderator_actors(workshop))
+    document["report"] = igf_report(workshop, document)
     return document

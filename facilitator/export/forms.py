@@ -28,6 +28,6 @@ class ReportForm(FlaskForm):
     gender_balance = StringField("Gender balance (estimate)", validators=[Optional(), Length(max=500)],
                                  description="For example: about 55% women, 45% men among speakers.")
     moderators = StringField("Moderators", validators=[Optional(), Length(max=500)],
-                             description="Names as they should appear in the report; "
-                                         "left empty, the moderation log's logged-in moderators are used.")
+                             description="Names as they should appear in the report "
+                                         "(log-in e-mails are never exported).")
     submit = SubmitField("Save report")

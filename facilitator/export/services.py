@@ -12,7 +12,6 @@ from .models import ITEM_MAX_LENGTH, MAX_ITEMS, WorkshopReport
 
 SESSION_FORMAT = "Round table, hybrid"
 TOP = 3
-ANONYMOUS_ACTORS = {"moderator link", "moderator"}
 
 
 def report_for(workshop: Workshop) -> WorkshopReport | None:
@@ -108,11 +107,11 @@ def duration_minutes(workshop: Workshop) -> int | None:
     return max(0, round((workshop.ended_at - workshop.started_at).total_seconds() / 60))
 
 
-def igf_report(workshop: Workshop, document: dict, actors: list[str]) -> dict:
+def igf_report(workshop: Workshop, document: dict) -> dict:
     """The IGF session report pre-filled from the stored results, plus the rapporteur's fields."""
     fields = rapporteur_fields(report_for(workshop))
-    named = [a for a in actors if a not in ANONYMOUS_ACTORS]
-    moderators = fields["moderators"] or ", ".join(named)
+    # Only names the rapporteur typed: organizers' log-in e-mails stay out of exports.
+    moderators = fields["moderators"]
     when = workshop.started_at or workshop.created_at
     questions = []
     for prompt in document["prompts"]:

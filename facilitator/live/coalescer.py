@@ -32,6 +32,9 @@ class Coalescer:
         self._dirty: dict[str, set] = {}
         self._lock = threading.Lock()
         self._running = False
+        self._stopped = False
+        self._idle = threading.Event()
+        self._idle.set()
         self.sent = 0  #: messages emitted so far (for benchmarks and tests)
 
     def register(self, kind: str, handler: Handler) -> None:
@@ -39,11 +42,22 @@ class Coalescer:
 
     def mark(self, kind: str, key) -> None:
         with self._lock:
+            if self._stopped:
+                return
             self._dirty.setdefault(kind, set()).add(key)
             start = not self._running
             self._running = True
+            if start:
+                self._idle.clear()
         if start:
             self.socketio.start_background_task(self._loop)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Send what is pending, stop the loop and wait for it (app shutdown, tests)."""
+        with self._lock:
+            self._stopped = True
+        self._idle.wait(timeout)
+        self.flush()
 
     def flush(self) -> int:
         """Send the messages for everything dirty now; return how many were sent."""
@@ -61,8 +75,14 @@ class Coalescer:
         return count
 
     def _loop(self) -> None:
+        try:
+            self._run()
+        finally:
+            self._idle.set()
+
+    def _run(self) -> None:
         idle = 0
-        while True:
+        while not self._stopped:
             self.socketio.sleep(self.interval)
             try:
                 sent = self.flush()
@@ -75,3 +95,5 @@ class Coalescer:
                     if not self._dirty:
                         self._running = False
                         return
+        with self._lock:
+            self._running = False
