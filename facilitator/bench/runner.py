@@ -402,9 +402,15 @@ def table(report: dict) -> str:
         lambda v: "—" if v is None else f"{fmt_ms(v['p50'])} / {fmt_ms(v['p95'])}")
     row("reaction burst duration", ("reaction_seconds",), fmt_s)
     lost = fac.get("lost")
-    rows.append(("writes lost", "n/a (no database)" if lost is None else
-                 f"{sum(lost.values())} (votes {lost['votes']}, positions {lost['positions']}, "
-                 f"reactions {lost['reactions']})", "", ""))
+    if lost is None:
+        rows.append(("writes lost", "n/a (no database)", "", ""))
+    else:
+        gone = {k: max(v, 0) for k, v in lost.items()}
+        rows.append(("writes lost", f"{sum(gone.values())} (votes {gone['votes']}, positions {gone['positions']}, "
+                     f"reactions {gone['reactions']})", "", ""))
+        unacked = {k: -v for k, v in lost.items() if v < 0}
+        if unacked:
+            rows.append(("stored, but the ack never arrived", str(unacked), "", ""))
     row("stored tally = acked choices", ("stored_tally_matches",), lambda v: "—" if v is None else str(v))
     row("'database is locked' in server log", ("locked_errors",), count)
     row("server CPU, whole run", ("cpu_total",), lambda v: "—" if v is None else f"{v:.1f} s")
