@@ -107,6 +107,12 @@ def _init_live(app: Flask) -> None:
         ping_timeout=20,
         max_http_buffer_size=64 * 1024,
     )
+    if app.config["PROXY_COUNT"]:
+        # After init_app, so Socket.IO connections see the client's address too.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     coalescer = Coalescer(app, socketio, app.config["RESULTS_INTERVAL"])
     app.extensions["facilitator.coalescer"] = coalescer
     app.extensions["facilitator.ratelimiter"] = RateLimiter(app)

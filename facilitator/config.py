@@ -14,6 +14,7 @@ ENVIRONMENT = {
     "FACILITATOR_PUBLIC_URL": "PUBLIC_URL",
     "FACILITATOR_ASYNC_MODE": "ASYNC_MODE",
     "FACILITATOR_RATE_LIMIT_STORAGE": "RATE_LIMIT_STORAGE",
+    "FACILITATOR_PROXY_COUNT": "PROXY_COUNT",
 }
 
 
@@ -29,7 +30,12 @@ def defaults(instance_path: str) -> dict:
         "RATE_LIMIT_STORAGE": "memory://",
         # Per-participant limits on every write (events and forms alike).
         "RATE_LIMIT_WRITES": "30/10second",
-        "RATE_LIMIT_JOIN": "20/minute",
+        # Per network address: a venue's wifi puts a whole room behind one address.
+        "RATE_LIMIT_JOIN": "300/minute",
+        # Unknown join codes per network address: makes guessing codes pointless.
+        "RATE_LIMIT_LOOKUP": "30/minute",
+        # Number of proxies in front (X-Forwarded-For / -Proto are trusted this deep).
+        "PROXY_COUNT": 0,
         "RESULTS_INTERVAL": 0.2,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -49,6 +55,7 @@ def load(app, test_config: dict | None) -> None:
     else:
         app.config.from_mapping(test_config)
     app.config["PUBLIC_URL"] = app.config["PUBLIC_URL"].rstrip("/")
+    app.config["PROXY_COUNT"] = int(app.config["PROXY_COUNT"])
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
     uri = app.config["SQLALCHEMY_DATABASE_URI"]

@@ -1,25 +1,83 @@
-"""Per-participant rate limits shared by socket events and form posts (`limits`)."""
+"""Rate limits shared by socket events and form posts.
+
+Limits are written as `limits` strings ("30/10second"). With several server
+processes they are counted in Redis through the `limits` library
+(FACILITATOR_RATE_LIMIT_STORAGE=redis://...). The embedded default counts in
+this process with a sliding-window counter per key: `limits`' own memory
+storage runs a 10 ms timer that walks every key, which at 2,000 participants
+cost about a third of the server's CPU during a vote burst (docs/performance.md).
+"""
 
 from __future__ import annotations
 
+import threading
+import time
+
 from flask import Flask, current_app
-from limits import parse, storage, strategies
+from limits import RateLimitItem, parse, storage, strategies
 
 from .errors import RateLimited
+
+#: Forgotten keys are swept after this many hits (amortised, no timer).
+SWEEP_EVERY = 10_000
+
+
+class LocalWindows:
+    """Sliding-window counters kept in this process (approximate, like Redis' sliding window)."""
+
+    def __init__(self):
+        self._windows: dict[tuple, list] = {}  # key -> [window index, count, previous count, seconds]
+        self._lock = threading.Lock()
+        self._hits = 0
+
+    def hit(self, item: RateLimitItem, key: tuple) -> bool:
+        seconds = item.get_expiry()
+        now = time.monotonic()
+        index, elapsed = divmod(now, seconds)
+        with self._lock:
+            entry = self._windows.get(key)
+            if entry is None or entry[0] < index - 1:
+                entry = [index, 0, 0, seconds]
+            elif entry[0] == index - 1:
+                entry = [index, 0, entry[1], seconds]
+            self._windows[key] = entry
+            if entry[2] * (1 - elapsed / seconds) + entry[1] >= item.amount:
+                return False
+            entry[1] += 1
+            self._hits += 1
+            if self._hits % SWEEP_EVERY == 0:
+                self._sweep(now)
+            return True
+
+    def _sweep(self, now: float) -> None:
+        """Drop entries whose windows ended over a window ago: they count nothing any more."""
+        stale = [k for k, e in self._windows.items() if (e[0] + 2) * e[3] <= now]
+        for key in stale:
+            del self._windows[key]
 
 
 class RateLimiter:
     def __init__(self, app: Flask):
-        self._storage = storage.storage_from_string(app.config["RATE_LIMIT_STORAGE"])
-        self._strategy = strategies.MovingWindowRateLimiter(self._storage)
         self._limits = {
             "write": parse(app.config["RATE_LIMIT_WRITES"]),
             "join": parse(app.config["RATE_LIMIT_JOIN"]),
+            "lookup": parse(app.config["RATE_LIMIT_LOOKUP"]),
         }
+        uri = app.config["RATE_LIMIT_STORAGE"]
+        if uri.startswith("memory"):
+            self._local = LocalWindows()
+            self._strategy = None
+        else:
+            self._local = None
+            self._strategy = strategies.SlidingWindowCounterRateLimiter(storage.storage_from_string(uri))
 
     def hit(self, kind: str, *identifiers) -> None:
         """Count one action; raise RateLimited past the limit for these identifiers."""
-        if not self._strategy.hit(self._limits[kind], kind, *map(str, identifiers)):
+        item = self._limits[kind]
+        key = (kind, *map(str, identifiers))
+        allowed = (self._local.hit(item, key) if self._local is not None
+                   else self._strategy.hit(item, *key))
+        if not allowed:
             raise RateLimited()
 
 

@@ -37,6 +37,7 @@ def make_app(tmp_path, **overrides):
         "RESULTS_INTERVAL": 0.05,
         "RATE_LIMIT_WRITES": "1000/10second",
         "RATE_LIMIT_JOIN": "1000/minute",
+        "RATE_LIMIT_LOOKUP": "1000/minute",
     }
     config.update(overrides)
     if PG_URL:

@@ -6,10 +6,11 @@ creates a new one and rejoins the rooms.
 
 from __future__ import annotations
 
-from flask import session
+from flask import request, session
 from flask_login import current_user
 
 from ..errors import NotFound
+from ..ratelimit import hit
 from ..workshops.models import Workshop
 from ..workshops.services import find_workshop
 from .services import find_participant
@@ -28,6 +29,7 @@ def identify(auth: dict | None) -> tuple[Workshop, Identity]:
     code = auth.get("workshop")
     workshop = find_workshop(code) if isinstance(code, str) else None
     if workshop is None:
+        hit("lookup", request.remote_addr or "unknown")  # guessing codes gets rate_limited
         raise NotFound("Unknown workshop.")
     moderator = moderator_identity(workshop, auth.get("moderator_token"))
     if moderator is not None:

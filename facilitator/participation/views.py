@@ -12,7 +12,7 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from ..errors import DomainError, invalid_from_form
+from ..errors import DomainError, RateLimited, invalid_from_form
 from ..extensions import db
 from ..ratelimit import hit
 from ..workshops.models import Workshop
@@ -36,6 +36,10 @@ FORM_MESSAGES = {
 def workshop_or_404(code: str) -> Workshop:
     workshop = find_workshop(code)
     if workshop is None:
+        try:
+            hit("lookup", request.remote_addr or "unknown")  # guessing codes gets 429
+        except RateLimited:
+            abort(429)
         abort(404)
     return workshop
 
