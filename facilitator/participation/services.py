@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import delete, insert, select, update
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 
 from ..db_types import utcnow
 from ..errors import Closed, Conflict, Invalid, NotFound
 from ..extensions import db
 from ..live.outbox import emit_after_commit, mark_after_commit
 from ..live.rooms import everyone, participant_room, workshop_room
-from ..workshops.models import Prompt, Workshop, hash_token
+from ..workshops.models import Option, Prompt, Workshop, ensure_open, hash_token
 from .models import ATTENDANCES, STAKEHOLDER_GROUPS, Participant, Position, Reaction, Vote, VoteChoice
 from .state import position_dict
-
 
 def join(workshop: Workshop, attendance: str, display_name: str | None = None,
          stakeholder_group: str | None = None, country: str | None = None) -> tuple[Participant, str]:
@@ -48,7 +48,6 @@ def join(workshop: Workshop, attendance: str, display_name: str | None = None,
     mark_after_commit("participation", workshop.id)
     return participant, token
 
-
 def find_participant(workshop: Workshop, token: str | None) -> Participant | None:
     if not token or not isinstance(token, str):
         return None
@@ -57,89 +56,108 @@ def find_participant(workshop: Workshop, token: str | None) -> Participant | Non
         return None
     return participant
 
-
 def prompt_of(workshop_id: int, prompt_id: int) -> Prompt:
     prompt = db.session.get(Prompt, prompt_id)
     if prompt is None or prompt.workshop_id != workshop_id:
         raise NotFound("That question does not exist in this workshop.")
     return prompt
 
+class ParticipantRef(NamedTuple):
+    """What the vote and reaction paths need of a participant, without loading the row."""
 
-def bump_results_version(prompt: Prompt) -> None:
-    """Grow the prompt's results version in the database (atomic across processes)."""
-    db.session.execute(
-        update(Prompt).where(Prompt.id == prompt.id).values(results_version=Prompt.results_version + 1)
-    )
+    id: int
+    workshop_id: int
 
+# The vote path is the hottest: its statements are built once and run on the
+# session's connection (Core), skipping statement construction and the ORM.
+_PROMPT_FOR_VOTE = (
+    select(Prompt.workshop_id, Prompt.status, Prompt.kind, Workshop.status)
+    .join(Workshop, Workshop.id == Prompt.workshop_id)
+    .where(Prompt.id == bindparam("prompt_id"))
+)
+_OPTION_IDS = select(Option.id).where(Option.prompt_id == bindparam("prompt_id"))
+_CURRENT_CHOICES = (
+    select(Vote.id, VoteChoice.option_id)
+    .outerjoin(VoteChoice, VoteChoice.vote_id == Vote.id)
+    .where(Vote.prompt_id == bindparam("prompt_id"), Vote.participant_id == bindparam("participant_id"))
+)
+_TOUCH_VOTE = update(Vote).where(Vote.id == bindparam("vote_id")).values(updated_at=bindparam("now"))
+_CLEAR_CHOICES = delete(VoteChoice).where(VoteChoice.vote_id == bindparam("vote_id"))
+_ADD_CHOICE = insert(VoteChoice)
+_BUMP_VERSION = (
+    update(Prompt).where(Prompt.id == bindparam("prompt_id"))
+    .values(results_version=Prompt.results_version + 1)
+)
+_INSERT_VOTE: dict[str, object] = {}
+#: Option ids of prompts seen open. Options can only change while the workshop
+#: is a draft, and a draft has no open prompt, so an entry never goes stale.
+_OPTIONS_OF_OPEN_PROMPTS: dict[int, frozenset[int]] = {}
 
-def cast_vote(participant: Participant, prompt_id: int, option_ids: list[int]) -> Vote:
-    """Record (or replace) a participant's vote on an open prompt.
+def _insert_vote(conn):
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, for the connection's dialect."""
+    dialect = conn.dialect.name
+    if dialect not in _INSERT_VOTE:
+        make = pg_insert if dialect == "postgresql" else sqlite_insert
+        _INSERT_VOTE[dialect] = (
+            make(Vote).values(prompt_id=bindparam("prompt_id"), participant_id=bindparam("participant_id"),
+                              created_at=bindparam("now"), updated_at=bindparam("now"))
+            .on_conflict_do_nothing(index_elements=["prompt_id", "participant_id"])
+            .returning(Vote.id)
+        )
+    return _INSERT_VOTE[dialect]
 
-    The hot path of a live session: one query for the prompt with its workshop
-    and options, one for the participant's current choices, then Core writes
-    (an upsert of the vote row, its choices, the results version), no ORM flush.
+def _option_ids(conn, prompt_id: int) -> frozenset[int]:
+    options = _OPTIONS_OF_OPEN_PROMPTS.get(prompt_id)
+    if options is None:
+        options = frozenset(conn.execute(_OPTION_IDS, {"prompt_id": prompt_id}).scalars())
+        _OPTIONS_OF_OPEN_PROMPTS[prompt_id] = options
+    return options
+
+def cast_vote(participant, prompt_id: int, option_ids: list[int]) -> int:
+    """Record (or replace) a participant's vote on an open prompt; return the vote id.
+
+    `participant` is a Participant or a ParticipantRef. Checks run in the
+    contract's order: not_found, closed, then the option rules.
     """
-    prompt = db.session.scalar(
-        select(Prompt).where(Prompt.id == prompt_id)
-        .options(joinedload(Prompt.workshop), selectinload(Prompt.options))
-    )
-    if prompt is None or prompt.workshop_id != participant.workshop_id:
+    conn = db.session.connection()
+    row = conn.execute(_PROMPT_FOR_VOTE, {"prompt_id": prompt_id}).first()
+    if row is None or row.workshop_id != participant.workshop_id:
         raise NotFound("That question does not exist in this workshop.")
-    prompt.ensure_open()
+    _, prompt_status, kind, workshop_status = row
+    ensure_open(prompt_status, workshop_status)
     chosen = set(option_ids)
     if not chosen:
         raise Invalid("Choose at least one option.")
     if len(chosen) != len(option_ids):
         raise Invalid("An option was given twice.")
-    if not chosen <= prompt.option_ids():
+    if not chosen <= _option_ids(conn, prompt_id):
         raise Invalid("That option is not one of this question's options.")
-    if prompt.kind == "single" and len(chosen) != 1:
+    if kind == "single" and len(chosen) != 1:
         raise Invalid("This question takes exactly one option.")
-    vote_id, current = _current_choices(prompt.id, participant.id)
+    keys = {"prompt_id": prompt_id, "participant_id": participant.id}
+    vote_id, current = _current_choices(conn, keys)
     if vote_id is not None and current == chosen:
-        return db.session.get(Vote, vote_id)  # the same vote again changes nothing
+        return vote_id  # the same vote again changes nothing
     now = utcnow()
     if vote_id is None:
-        vote_id = db.session.scalar(
-            _insert_for_dialect(Vote).values(prompt_id=prompt.id, participant_id=participant.id,
-                                             created_at=now, updated_at=now)
-            .on_conflict_do_nothing(index_elements=["prompt_id", "participant_id"])
-            .returning(Vote.id)
-        )
+        vote_id = conn.execute(_insert_vote(conn), {**keys, "now": now}).scalar()
         if vote_id is None:  # the same participant's concurrent first vote won the race
-            vote_id, current = _current_choices(prompt.id, participant.id)
+            vote_id, current = _current_choices(conn, keys)
     if current:
-        db.session.execute(update(Vote).where(Vote.id == vote_id).values(updated_at=now))
-        db.session.execute(delete(VoteChoice).where(VoteChoice.vote_id == vote_id))
-    db.session.execute(insert(VoteChoice), [
-        {"vote_id": vote_id, "option_id": o, "prompt_id": prompt.id} for o in sorted(chosen)
-    ])
-    bump_results_version(prompt)
-    mark_after_commit("results", prompt.id)
-    vote = db.session.get(Vote, vote_id)
-    if vote is not None and current:
-        db.session.expire(vote)  # its choices changed under the ORM's feet
-    return vote
+        conn.execute(_TOUCH_VOTE, {"vote_id": vote_id, "now": now})
+        conn.execute(_CLEAR_CHOICES, {"vote_id": vote_id})
+    conn.execute(_ADD_CHOICE, [{"vote_id": vote_id, "option_id": o, "prompt_id": prompt_id}
+                               for o in sorted(chosen)])
+    conn.execute(_BUMP_VERSION, {"prompt_id": prompt_id})
+    mark_after_commit("results", prompt_id)
+    return vote_id
 
-
-def _current_choices(prompt_id: int, participant_id: int) -> tuple[int | None, set[int]]:
+def _current_choices(conn, keys: dict) -> tuple[int | None, set[int]]:
     """The participant's vote id on a prompt and its options (None and empty when none)."""
-    rows = db.session.execute(
-        select(Vote.id, VoteChoice.option_id)
-        .outerjoin(VoteChoice, VoteChoice.vote_id == Vote.id)
-        .where(Vote.prompt_id == prompt_id, Vote.participant_id == participant_id)
-    ).all()
+    rows = conn.execute(_CURRENT_CHOICES, keys).all()
     if not rows:
         return None, set()
     return rows[0][0], {option for _, option in rows if option is not None}
-
-
-def _insert_for_dialect(model):
-    """INSERT with ON CONFLICT support for the session's database (SQLite or PostgreSQL)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return pg_insert(model)
-    return sqlite_insert(model)
-
 
 def submit_position(participant: Participant, prompt_id: int, text: str,
                     option_id: int | None, client_id: str) -> Position:
@@ -172,12 +190,10 @@ def submit_position(participant: Participant, prompt_id: int, text: str,
     announce_position(position, participant, "position_added", was_visible=False)
     return position
 
-
 def _position_by_client_id(participant: Participant, client_id: str) -> Position | None:
     return db.session.scalar(
         select(Position).where(Position.participant_id == participant.id, Position.client_id == client_id)
     )
-
 
 def announce_position(position: Position, author: Participant, event: str, was_visible: bool,
                       counts: dict | None = None) -> None:
@@ -195,7 +211,6 @@ def announce_position(position: Position, author: Participant, event: str, was_v
     else:  # pending or hidden without ever being visible: moderators and the author only
         emit_after_commit(event, payload, [workshop_room(workshop_id, "moderators"),
                                            participant_room(author.id)])
-
 
 def react(participant: Participant, position_id: int, value: str) -> Reaction:
     """Record (or replace) an agree / disagree / pass on someone else's position."""

@@ -72,7 +72,8 @@ def on_join(identity: Identity, payload: dict):
 @live_event("cast_vote", role="participant")
 def on_cast_vote(identity: Identity, payload: dict):
     form = validated(VoteForm, payload)
-    services.cast_vote(_participant(identity), form.prompt_id.data, form.option_ids.data)
+    participant = services.ParticipantRef(identity.participant_id, identity.workshop_id)
+    services.cast_vote(participant, form.prompt_id.data, form.option_ids.data)
     db.session.commit()
     return {"ok": True}
 

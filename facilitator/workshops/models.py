@@ -50,6 +50,16 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+def ensure_open(prompt_status: str, workshop_status: str) -> None:
+    """Refuse (`closed`) unless a prompt with these statuses takes votes and positions."""
+    if workshop_status == "ended":
+        raise Closed("This workshop has ended.")
+    if prompt_status == "pending":
+        raise Closed("This question is not open yet.")
+    if prompt_status == "closed":
+        raise Closed("This question is closed.")
+
+
 class Workshop(db.Model):
     """One live session: an IGF round table, a WIPO consultation slot."""
 
@@ -178,12 +188,7 @@ class Prompt(db.Model):
         return self.status == "open"
 
     def ensure_open(self) -> None:
-        if self.workshop.is_ended:
-            raise Closed("This workshop has ended.")
-        if self.status == "pending":
-            raise Closed("This question is not open yet.")
-        if self.status == "closed":
-            raise Closed("This question is closed.")
+        ensure_open(self.status, self.workshop.status)
 
     def open(self) -> None:
         self.workshop.ensure_not_ended()
