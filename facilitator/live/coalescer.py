@@ -29,6 +29,7 @@ class Coalescer:
         self.socketio = socketio
         self.interval = interval
         self._handlers: dict[str, Handler] = {}
+        self._on_mark: dict[str, Callable[[], None]] = {}
         self._dirty: dict[str, set] = {}
         self._lock = threading.Lock()
         self._running = False
@@ -37,10 +38,15 @@ class Coalescer:
         self._idle.set()
         self.sent = 0  #: messages emitted so far (for benchmarks and tests)
 
-    def register(self, kind: str, handler: Handler) -> None:
+    def register(self, kind: str, handler: Handler, on_mark: Callable[[], None] | None = None) -> None:
+        """Send `handler(keys)` for dirty keys of `kind`; call `on_mark()` at every mark."""
         self._handlers[kind] = handler
+        if on_mark is not None:
+            self._on_mark[kind] = on_mark
 
     def mark(self, kind: str, key) -> None:
+        if kind in self._on_mark:
+            self._on_mark[kind]()
         with self._lock:
             if self._stopped:
                 return

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..live.rooms import everyone, workshop_room
 from ..workshops.models import Prompt, Workshop
 from .models import Participant, Position
-from .results import participation_for, reaction_counts, results_for
+from .results import forget, participation_for, reaction_counts, results_for
 from .state import position_dict
 
 
@@ -43,6 +43,8 @@ def participation_messages(workshop_ids: set[int]):
 
 
 def register(coalescer) -> None:
+    app = coalescer.app
     coalescer.register("results", results_messages)
-    coalescer.register("reactions", reaction_messages)
-    coalescer.register("participation", participation_messages)
+    coalescer.register("reactions", reaction_messages, on_mark=lambda: forget(app, "reactions"))
+    coalescer.register("participation", participation_messages,
+                       on_mark=lambda: forget(app, "participation"))

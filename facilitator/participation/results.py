@@ -1,9 +1,18 @@
-"""Tallies, participation counts and reaction counts, each from one aggregate query."""
+"""Tallies, participation counts and reaction counts, each from one aggregate query.
+
+The snapshot sent on every connect reuses recent figures (`snapshot_*`), so
+a crowd joining at once does not run the same aggregates thousands of times:
+results are reused while the prompt's version is unchanged (exact);
+participation and reaction counts for at most one coalescing interval, and
+are forgotten as soon as this process marks them changed.
+"""
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -38,7 +47,7 @@ def results_for(prompt: Prompt) -> dict:
         select(Option.id, Option.label).where(Option.prompt_id == prompt.id).order_by(Option.order)
     ).all()
     onsite, online = voters.get("onsite", 0), voters.get("online", 0)
-    return {
+    payload = {
         "prompt_id": prompt.id,
         "version": version or 0,
         "votes_total": onsite + online,
@@ -54,6 +63,9 @@ def results_for(prompt: Prompt) -> dict:
             for option_id, label in options
         ],
     }
+    if prompt.status != "pending":  # opened once: the workshop is live, labels are final
+        _cache("results")[prompt.id] = payload
+    return payload
 
 
 def participation_for(workshop: Workshop) -> dict:
@@ -114,3 +126,40 @@ def workshop_reaction_counts(workshop: Workshop) -> dict[int, dict[str, int]]:
     ):
         counts[pid][value] = count
     return counts
+
+
+def _cache(name: str, app: Flask | None = None) -> dict:
+    app = app or current_app
+    return app.extensions.setdefault("facilitator.caches", {}).setdefault(name, {})
+
+
+def forget(app: Flask, name: str) -> None:
+    """Drop recent figures of one kind (this process marked them changed)."""
+    _cache(name, app).clear()
+
+
+def snapshot_results(prompt: Prompt) -> dict:
+    """RESULTS for a snapshot: reused while the prompt's results version is unchanged."""
+    cached = _cache("results").get(prompt.id)
+    if cached is not None and cached["version"] == prompt.results_version:
+        return cached
+    return results_for(prompt)
+
+
+def _recent(name: str, key: int, compute):
+    cache = _cache(name)
+    now = time.monotonic()
+    hit = cache.get(key)
+    if hit is not None and now - hit[0] < current_app.config["RESULTS_INTERVAL"]:
+        return hit[1]
+    value = compute()
+    cache[key] = (now, value)
+    return value
+
+
+def snapshot_participation(workshop: Workshop) -> dict:
+    return _recent("participation", workshop.id, lambda: participation_for(workshop))
+
+
+def snapshot_reaction_counts(workshop: Workshop) -> dict[int, dict[str, int]]:
+    return _recent("reactions", workshop.id, lambda: dict(workshop_reaction_counts(workshop)))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..workshops.models import Prompt, Workshop
 from .models import Participant, Position, Reaction, Vote, VoteChoice
-from .results import participation_for, reaction_counts, results_for, workshop_reaction_counts
+from .results import reaction_counts, snapshot_participation, snapshot_reaction_counts, snapshot_results
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,14 @@ def visible_positions_query(workshop: Workshop, identity: Identity):
 def build_state(workshop: Workshop, identity: Identity) -> dict:
     """Return the full `state` for this client (CONTRACT §3)."""
     rows = db.session.execute(visible_positions_query(workshop, identity)).all()
-    counts = workshop_reaction_counts(workshop)
+    counts = snapshot_reaction_counts(workshop)
     empty = {"agree": 0, "disagree": 0, "pass": 0}
     positions = [position_dict(p, part, counts.get(p.id, empty)) for p, part in rows]
-    open_prompt = workshop.open_prompt()
+    prompts = db.session.scalars(
+        select(Prompt).where(Prompt.workshop_id == workshop.id).order_by(Prompt.order)
+        .options(selectinload(Prompt.options))
+    ).all()
+    open_prompt = next((p for p in prompts if p.status == "open"), None)
     me: dict = {"role": identity.role, "votes": {}, "reactions": {}}
     if identity.participant_id is not None:
         me["participant_id"] = identity.participant_id
@@ -109,17 +114,17 @@ def build_state(workshop: Workshop, identity: Identity) -> dict:
             )
         }
     results = {
-        str(p.id): results_for(p)
-        for p in workshop.prompts
+        str(p.id): snapshot_results(p)
+        for p in prompts
         if identity.is_moderator or p.results_visible
     }
     workshop_info = workshop_dict(workshop)
-    workshop_info["participants"] = participation_for(workshop)
+    workshop_info["participants"] = snapshot_participation(workshop)
     workshop_info["moderation"] = workshop.moderation
     workshop_info["position_max_length"] = workshop.position_max_length
     return {
         "workshop": workshop_info,
-        "prompts": [prompt_dict(p) for p in workshop.prompts],
+        "prompts": [prompt_dict(p) for p in prompts],
         "open_prompt_id": open_prompt.id if open_prompt else None,
         "positions": positions,
         "me": me,
