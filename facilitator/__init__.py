@@ -102,7 +102,7 @@ def _init_live(app: Flask) -> None:
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["MESSAGE_QUEUE"],
-        manage_session=False,
+        manage_session=True,  # the cookie session is read once per connection, not per event
         ping_interval=25,
         ping_timeout=20,
         max_http_buffer_size=64 * 1024,
