@@ -37,6 +37,9 @@ def defaults(instance_path: str) -> dict:
         # Number of proxies in front (X-Forwarded-For / -Proto are trusted this deep).
         "PROXY_COUNT": 0,
         "RESULTS_INTERVAL": 0.2,
+        # Reaction-count updates per tick are capped so that positions x clients
+        # stays near this many deliveries (the rest follow on later ticks).
+        "DELIVERIES_PER_TICK": 10_000,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,

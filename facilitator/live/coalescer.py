@@ -30,6 +30,7 @@ class Coalescer:
         self.interval = interval
         self._handlers: dict[str, Handler] = {}
         self._on_mark: dict[str, Callable[[], None]] = {}
+        self._max_keys: dict[str, Callable[[], int]] = {}
         self._dirty: dict[str, set] = {}
         self._lock = threading.Lock()
         self._running = False
@@ -38,11 +39,19 @@ class Coalescer:
         self._idle.set()
         self.sent = 0  #: messages emitted so far (for benchmarks and tests)
 
-    def register(self, kind: str, handler: Handler, on_mark: Callable[[], None] | None = None) -> None:
-        """Send `handler(keys)` for dirty keys of `kind`; call `on_mark()` at every mark."""
+    def register(self, kind: str, handler: Handler, on_mark: Callable[[], None] | None = None,
+                 max_keys: Callable[[], int] | None = None) -> None:
+        """Send `handler(keys)` for dirty keys of `kind` each tick.
+
+        `on_mark()` runs at every mark. `max_keys()` caps how many keys are
+        sent per tick (a delivery budget); the others stay dirty for the next
+        tick, so the last figures still arrive, only later.
+        """
         self._handlers[kind] = handler
         if on_mark is not None:
             self._on_mark[kind] = on_mark
+        if max_keys is not None:
+            self._max_keys[kind] = max_keys
 
     def mark(self, kind: str, key) -> None:
         if kind in self._on_mark:
@@ -69,6 +78,12 @@ class Coalescer:
         """Send the messages for everything dirty now; return how many were sent."""
         with self._lock:
             dirty, self._dirty = self._dirty, {}
+            for kind, limit in self._max_keys.items():
+                keys = dirty.get(kind)
+                if keys and len(keys) > (cap := max(1, limit())):
+                    chosen = set(sorted(keys)[:cap])
+                    self._dirty[kind] = keys - chosen
+                    dirty[kind] = chosen
         count = 0
         if not dirty:
             return 0

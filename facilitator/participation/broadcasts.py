@@ -8,6 +8,7 @@ from ..extensions import db
 from ..live.rooms import everyone, workshop_room
 from ..workshops.models import Prompt, Workshop
 from .models import Participant, Position
+from .connection import connection_count
 from .results import forget, participation_for, reaction_counts, results_for
 from .state import position_dict
 
@@ -45,6 +46,8 @@ def participation_messages(workshop_ids: set[int]):
 def register(coalescer) -> None:
     app = coalescer.app
     coalescer.register("results", results_messages)
-    coalescer.register("reactions", reaction_messages, on_mark=lambda: forget(app, "reactions"))
+    budget = app.config["DELIVERIES_PER_TICK"]
+    coalescer.register("reactions", reaction_messages, on_mark=lambda: forget(app, "reactions"),
+                       max_keys=lambda: budget // max(1, connection_count()))
     coalescer.register("participation", participation_messages,
                        on_mark=lambda: forget(app, "participation"))

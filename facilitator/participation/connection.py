@@ -77,3 +77,8 @@ def identity_of(sid: str) -> Identity | None:
 
 def forget(sid: str) -> None:
     _identities.pop(sid, None)
+
+
+def connection_count() -> int:
+    """Connections this process serves (all workshops)."""
+    return len(_identities)

@@ -103,3 +103,38 @@ def test_pre_moderation_approve_hide_pin(live, make_workshop, organizer):
     assert [p["status"] for p in author_state["positions"]] == ["hidden"]
     assert author_state["me"]["position_ids"] == [pid]
     assert e(other, "get_state")["state"]["me"]["position_ids"] == []
+
+
+def test_reaction_updates_respect_the_delivery_budget(tmp_path):
+    """With a budget of one position per tick, every position's final counts still arrive."""
+    from conftest import make_app
+    from facilitator.extensions import db as _db, socketio
+    from facilitator.live import NAMESPACE
+    from facilitator.workshops.services import create_workshop, describe
+
+    app = make_app(tmp_path, DELIVERIES_PER_TICK=1)
+    with app.app_context():
+        w, token = create_workshop("Budget", template="igf-ai-copyright")
+        _db.session.commit()
+        info = describe(w, token)
+    q = info["prompts"][0]
+
+    def connect(auth):
+        return socketio.test_client(app, namespace=NAMESPACE, auth=auth, flask_test_client=app.test_client())
+
+    mod = connect({"workshop": info["code"], "moderator_token": token})
+    emit(mod, "open_prompt", {"prompt_id": q["id"]})
+    authors = [connect({"workshop": info["code"]}) for _ in range(3)]
+    ids = []
+    for i, a in enumerate(authors):
+        emit(a, "join", {"attendance": "onsite"})
+        ids.append(emit(a, "submit_position", {"prompt_id": q["id"], "text": f"P{i}", "client_id": "c"})["position_id"])
+    reactor = connect({"workshop": info["code"]})
+    emit(reactor, "join", {"attendance": "online"})
+    for pid in ids:
+        assert emit(reactor, "react", {"position_id": pid, "value": "agree"}) == {"ok": True}
+    for pid in ids:
+        wait_for(mod, "position_changed", lambda p, pid=pid: p["id"] == pid and p["agree"] == 1)
+    app.extensions["facilitator.coalescer"].stop()
+    for c in [mod, reactor, *authors]:
+        c.disconnect(NAMESPACE)
