@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..workshops.models import Prompt, Workshop
 from .models import Participant, Position, Reaction, Vote, VoteChoice
-from .results import reaction_counts, snapshot_participation, snapshot_reaction_counts, snapshot_results
+from .results import snapshot_participation, snapshot_reaction_counts, snapshot_results
 
 
 @dataclass(frozen=True)
@@ -69,15 +69,12 @@ def position_dict(position: Position, participant: Participant, counts: dict | N
     }
 
 
-def positions_with_counts(query) -> list[dict]:
-    rows = db.session.execute(query).all()
-    counts = reaction_counts(p.id for p, _ in rows)
-    return [position_dict(p, part, counts[p.id]) for p, part in rows]
-
-
 def visible_positions_query(workshop: Workshop, identity: Identity):
+    """Columns of the positions this client may see (rows work as both arguments of position_dict)."""
     query = (
-        select(Position, Participant)
+        select(Position.id, Position.prompt_id, Position.text, Position.option_id, Position.status,
+               Position.pinned, Position.created_at, Position.participant_id,
+               Participant.attendance, Participant.stakeholder_group)
         .join(Participant, Participant.id == Position.participant_id)
         .join(Prompt, Prompt.id == Position.prompt_id)
         .where(Prompt.workshop_id == workshop.id)
@@ -94,7 +91,7 @@ def build_state(workshop: Workshop, identity: Identity) -> dict:
     rows = db.session.execute(visible_positions_query(workshop, identity)).all()
     counts = snapshot_reaction_counts(workshop)
     empty = {"agree": 0, "disagree": 0, "pass": 0}
-    positions = [position_dict(p, part, counts.get(p.id, empty)) for p, part in rows]
+    positions = [position_dict(row, row, counts.get(row.id, empty)) for row in rows]
     prompts = db.session.scalars(
         select(Prompt).where(Prompt.workshop_id == workshop.id).order_by(Prompt.order)
         .options(selectinload(Prompt.options))
@@ -105,7 +102,7 @@ def build_state(workshop: Workshop, identity: Identity) -> dict:
         me["participant_id"] = identity.participant_id
         me["votes"] = my_votes(identity.participant_id)
         # Which positions are one's own (positions themselves are anonymous).
-        me["position_ids"] = [p.id for p, _ in rows if p.participant_id == identity.participant_id]
+        me["position_ids"] = [row.id for row in rows if row.participant_id == identity.participant_id]
         me["reactions"] = {
             str(pid): value
             for pid, value in db.session.execute(
