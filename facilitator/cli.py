@@ -184,9 +184,5 @@ def main() -> None:
         if mode == "gevent":
             from gevent import monkey
 
-            monkey.patch_all()
-            try:
-                from psycopg import waiting  # noqa: F401  (psycopg cooperates once select is patched)
-            except ImportError:
-                pass
+            monkey.patch_all()  # psycopg 3 then waits cooperatively (tests/scaleout)
     cli(prog_name="facilitator")

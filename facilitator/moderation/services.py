@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import Closed, Invalid, NotFound
+from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..live.outbox import emit_after_commit, mark_after_commit
 from ..live.rooms import everyone
