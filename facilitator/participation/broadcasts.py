@@ -49,5 +49,6 @@ def register(coalescer) -> None:
     budget = app.config["DELIVERIES_PER_TICK"]
     coalescer.register("reactions", reaction_messages, on_mark=lambda: forget(app, "reactions"),
                        max_keys=lambda: budget // max(1, connection_count()))
-    coalescer.register("participation", participation_messages,
-                       on_mark=lambda: forget(app, "participation"))
+    # Participation in a snapshot may be one interval old: forgetting it at every
+    # join would recount all participants for each of thousands of joins.
+    coalescer.register("participation", participation_messages)

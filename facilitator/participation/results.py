@@ -3,8 +3,9 @@
 The snapshot sent on every connect reuses recent figures (`snapshot_*`), so
 a crowd joining at once does not run the same aggregates thousands of times:
 results are reused while the prompt's version is unchanged (exact);
-participation and reaction counts for at most one coalescing interval, and
-are forgotten as soon as this process marks them changed.
+reaction counts for at most one coalescing interval, forgotten as soon as
+this process marks them changed; participation counts for at most one
+interval (a join storm would otherwise recount every participant per join).
 """
 
 from __future__ import annotations
