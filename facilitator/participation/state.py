@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..workshops.models import Prompt, Workshop
+from ..workshops.services import prompt_dict as agenda_prompt_dict
 from .models import Participant, Position, Reaction, Vote, VoteChoice
 from .results import snapshot_participation, snapshot_reaction_counts, snapshot_results
 
@@ -32,17 +33,13 @@ def iso(value) -> str | None:
 
 
 def prompt_dict(prompt: Prompt) -> dict:
-    """The prompt object of `state` and `prompt_changed`."""
+    """The prompt object of `state` and `prompt_changed`: the agenda entry and its live status."""
     return {
-        "id": prompt.id,
-        "order": prompt.order,
-        "text": prompt.text,
-        "kind": prompt.kind,
+        **agenda_prompt_dict(prompt),
         "status": prompt.status,
         "results_visible": prompt.results_visible,
         "opened_at": iso(prompt.opened_at),
         "closed_at": iso(prompt.closed_at),
-        "options": [{"id": o.id, "label": o.label} for o in prompt.options],
     }
 
 
