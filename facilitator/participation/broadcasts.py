@@ -49,6 +49,4 @@ def register(coalescer) -> None:
     budget = app.config["DELIVERIES_PER_TICK"]
     coalescer.register("reactions", reaction_messages, on_mark=lambda: forget(app, "reactions"),
                        max_keys=lambda: budget // max(1, connection_count()))
-    # Participation in a snapshot may be one interval old: forgetting it at every
-    # join would recount all participants for each of thousands of joins.
     coalescer.register("participation", participation_messages)

@@ -2,10 +2,9 @@
 
 The snapshot sent on every connect reuses recent figures (`snapshot_*`), so
 a crowd joining at once does not run the same aggregates thousands of times:
-results are reused while the prompt's version is unchanged (exact);
-reaction counts for at most one coalescing interval, forgotten as soon as
-this process marks them changed; participation counts for at most one
-interval (a join storm would otherwise recount every participant per join).
+results while the prompt's version is unchanged and participation while
+nobody new joined (both exact); reaction counts for at most one coalescing
+interval, forgotten as soon as this process marks them changed.
 """
 
 from __future__ import annotations
@@ -159,7 +158,15 @@ def _recent(name: str, key: int, compute):
 
 
 def snapshot_participation(workshop: Workshop) -> dict:
-    return _recent("participation", workshop.id, lambda: participation_for(workshop))
+    """PARTICIPATION, reused until someone joins (participants are never deleted)."""
+    newest = db.session.scalar(select(func.max(Participant.id)).where(Participant.workshop_id == workshop.id))
+    cache = _cache("participation")
+    hit = cache.get(workshop.id)
+    if hit is not None and hit[0] == newest:
+        return hit[1]
+    value = participation_for(workshop)
+    cache[workshop.id] = (newest, value)
+    return value
 
 
 def snapshot_reaction_counts(workshop: Workshop) -> dict[int, dict[str, int]]:

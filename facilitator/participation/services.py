@@ -212,32 +212,43 @@ def announce_position(position: Position, author: Participant, event: str, was_v
         emit_after_commit(event, payload, [workshop_room(workshop_id, "moderators"),
                                            participant_room(author.id)])
 
-def react(participant: Participant, position_id: int, value: str) -> Reaction:
-    """Record (or replace) an agree / disagree / pass on someone else's position."""
-    position = db.session.get(Position, position_id)
-    if (position is None or position.prompt.workshop_id != participant.workshop_id
-            or position.status != "visible"):
+_POSITION_FOR_REACTION = (
+    select(Position.participant_id, Position.status, Prompt.workshop_id, Prompt.status, Workshop.status)
+    .join(Prompt, Prompt.id == Position.prompt_id)
+    .join(Workshop, Workshop.id == Prompt.workshop_id)
+    .where(Position.id == bindparam("position_id"))
+)
+_UPSERT_REACTION: dict[str, object] = {}
+
+
+def _upsert_reaction(conn):
+    """INSERT ... ON CONFLICT (position, participant) DO UPDATE, for the connection's dialect."""
+    dialect = conn.dialect.name
+    if dialect not in _UPSERT_REACTION:
+        statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(Reaction).values(
+            position_id=bindparam("position_id"), participant_id=bindparam("participant_id"),
+            value=bindparam("value"), updated_at=bindparam("now"))
+        _UPSERT_REACTION[dialect] = statement.on_conflict_do_update(
+            index_elements=["position_id", "participant_id"],
+            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+        )
+    return _UPSERT_REACTION[dialect]
+
+
+def react(participant, position_id: int, value: str) -> None:
+    """Record (or replace) an agree / disagree / pass on someone else's position.
+
+    `participant` is a Participant or a ParticipantRef. A hidden or pending
+    position is `not_found` to participants.
+    """
+    conn = db.session.connection()
+    row = conn.execute(_POSITION_FOR_REACTION, {"position_id": position_id}).first()
+    if row is None or row[2] != participant.workshop_id or row[1] != "visible":
         raise NotFound("That position does not exist in this workshop.")
-    position.prompt.ensure_open()
-    if position.participant_id == participant.id:
+    author_id, _, _, prompt_status, workshop_status = row
+    ensure_open(prompt_status, workshop_status)
+    if author_id == participant.id:
         raise Invalid("You cannot react to your own position.")
-    reaction = db.session.scalar(
-        select(Reaction).where(Reaction.position_id == position.id,
-                               Reaction.participant_id == participant.id)
-    )
-    if reaction is None:
-        reaction = Reaction(position_id=position.id, participant_id=participant.id, value=value)
-        try:
-            with db.session.begin_nested():
-                db.session.add(reaction)
-        except IntegrityError:
-            reaction = db.session.scalar(
-                select(Reaction).where(Reaction.position_id == position.id,
-                                       Reaction.participant_id == participant.id)
-            )
-    if reaction.value != value:
-        reaction.value = value
-    reaction.updated_at = utcnow()
-    db.session.flush()
-    mark_after_commit("reactions", position.id)
-    return reaction
+    conn.execute(_upsert_reaction(conn), {"position_id": position_id, "participant_id": participant.id,
+                                          "value": value, "now": utcnow()})
+    mark_after_commit("reactions", position_id)

@@ -90,7 +90,8 @@ def on_submit_position(identity: Identity, payload: dict):
 @live_event("react", role="participant")
 def on_react(identity: Identity, payload: dict):
     form = validated(ReactionForm, payload)
-    services.react(_participant(identity), form.position_id.data, form.value.data)
+    participant = services.ParticipantRef(identity.participant_id, identity.workshop_id)
+    services.react(participant, form.position_id.data, form.value.data)
     db.session.commit()
     return {"ok": True}
 

@@ -148,5 +148,5 @@ def position(code: str):
 def react(code: str):
     """Agree, disagree or pass on someone else's position."""
     return _act(code, ReactionForm,
-                lambda p, f: services.react(p, f.position_id.data, f.value.data) and None,
+                lambda p, f: services.react(p, f.position_id.data, f.value.data),
                 "Your reaction is recorded.", "positions")

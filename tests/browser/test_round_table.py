@@ -10,20 +10,15 @@ import gzip
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from e2e.server import Server
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-BIN = Path(sys.executable).parent
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 EMAIL, PASSWORD = "chair@example.org", "a long enough password"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -34,56 +29,20 @@ if not shutil.which(CHROMIUM):
     pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cli(*args, env, stdin=None) -> str:
-    result = subprocess.run([str(BIN / "facilitator"), *args], env=env, input=stdin,
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`facilitator serve` with its own SQLite database; stopped by pid at the end."""
-    tmp = tmp_path_factory.mktemp("browser")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "FACILITATOR_DATABASE_URL": f"sqlite:///{tmp / 'browser.sqlite3'}",
-           "FACILITATOR_SECRET_KEY": "browser-test-secret", "FACILITATOR_PUBLIC_URL": url,
-           "FACILITATOR_ASYNC_MODE": os.environ.get("BROWSER_TEST_ASYNC_MODE", "gevent")}
-    log = open(tmp / "server.log", "w+")
-    process = subprocess.Popen([str(BIN / "facilitator"), "serve", "--port", str(port)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    srv = Server(tmp_path_factory.mktemp("browser"), {
+        "FACILITATOR_SECRET_KEY": "browser-test-secret",
+        "FACILITATOR_ASYNC_MODE": os.environ.get("BROWSER_TEST_ASYNC_MODE", "gevent")})
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, f"server exited: {(tmp / 'server.log').read_text()}"
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "server did not answer /healthz within 30 s"
-            time.sleep(0.1)
-        cli("create-organizer", "--email", EMAIL, "--password-stdin", env=env, stdin=PASSWORD + "\n")
-        workshop = json.loads(cli("create-workshop", "--title", "Creativity and generative AI",
-                                  "--template", "igf-ai-copyright", "--organizer", EMAIL, "--json", env=env))
-        yield {"url": url, "workshop": workshop, "log": tmp / "server.log"}
+        srv.start()
+        srv.cli("create-organizer", "--email", EMAIL, "--password-stdin", stdin=PASSWORD + "\n")
+        workshop = json.loads(srv.cli("create-workshop", "--title", "Creativity and generative AI",
+                                      "--template", "igf-ai-copyright", "--organizer", EMAIL, "--json"))
+        yield {"url": srv.url, "workshop": workshop, "log": srv.process.log_path}
     finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGINT)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-        log.close()
+        srv.stop()
 
 
 @pytest.fixture(scope="module")
