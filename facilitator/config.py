@@ -39,7 +39,7 @@ def defaults(instance_path: str) -> dict:
         "RESULTS_INTERVAL": 0.2,
         # Reaction-count updates per tick are capped so that positions x clients
         # stays near this many deliveries (the rest follow on later ticks).
-        "DELIVERIES_PER_TICK": 10_000,
+        "DELIVERIES_PER_TICK": 4_000,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,

@@ -37,6 +37,21 @@ def reaction_messages(position_ids: set[int]):
         yield "position_changed", position_dict(position, author, counts[position.id]), rooms
 
 
+def new_position_messages(position_ids: set[int]):
+    """Positions that became visible: `position_added` to participants and screens."""
+    rows = db.session.execute(
+        select(Position, Participant, Prompt.workshop_id)
+        .join(Participant, Participant.id == Position.participant_id)
+        .join(Prompt, Prompt.id == Position.prompt_id)
+        .where(Position.id.in_(position_ids), Position.status == "visible")
+        .order_by(Position.id)
+    ).all()
+    counts = reaction_counts(p.id for p, _, _ in rows)
+    for position, author, workshop_id in rows:
+        rooms = [workshop_room(workshop_id, "participants"), workshop_room(workshop_id, "screens")]
+        yield "position_added", position_dict(position, author, counts[position.id]), rooms
+
+
 def participation_messages(workshop_ids: set[int]):
     for workshop in db.session.scalars(select(Workshop).where(Workshop.id.in_(workshop_ids))):
         rooms = [workshop_room(workshop.id, "moderators"), workshop_room(workshop.id, "screens")]
@@ -48,5 +63,7 @@ def register(coalescer) -> None:
     coalescer.register("results", results_messages)
     budget = app.config["DELIVERIES_PER_TICK"]
     coalescer.register("reactions", reaction_messages, on_mark=lambda: forget(app, "reactions"),
+                       max_keys=lambda: budget // max(1, connection_count()))
+    coalescer.register("new_positions", new_position_messages,
                        max_keys=lambda: budget // max(1, connection_count()))
     coalescer.register("participation", participation_messages)

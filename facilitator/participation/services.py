@@ -197,20 +197,22 @@ def _position_by_client_id(participant: Participant, client_id: str) -> Position
 
 def announce_position(position: Position, author: Participant, event: str, was_visible: bool,
                       counts: dict | None = None) -> None:
-    """Queue a position event for whoever may see the position (after commit)."""
+    """Queue a position event for whoever may see the position (after commit).
+
+    Moderators and the author hear at once. A position that has just become
+    visible reaches participants and screens through the coalescer, within
+    its delivery budget, so a burst of positions cannot swamp every phone.
+    """
     workshop_id = author.workshop_id
     payload = position_dict(position, author, counts)
-    if position.status == "visible" or was_visible:
-        if not was_visible and event == "position_changed":
-            # Newly visible to participants and screens: it is new to them.
-            emit_after_commit("position_added", payload, [workshop_room(workshop_id, "participants"),
-                                                          workshop_room(workshop_id, "screens")])
-            emit_after_commit(event, payload, [workshop_room(workshop_id, "moderators")])
-        else:
-            emit_after_commit(event, payload, everyone(workshop_id))
-    else:  # pending or hidden without ever being visible: moderators and the author only
-        emit_after_commit(event, payload, [workshop_room(workshop_id, "moderators"),
-                                           participant_room(author.id)])
+    first_hand = [workshop_room(workshop_id, "moderators"), participant_room(author.id)]
+    if was_visible:
+        emit_after_commit(event, payload, everyone(workshop_id))
+    else:
+        emit_after_commit(event, payload, first_hand)
+        if position.status == "visible":
+            mark_after_commit("new_positions", position.id)
+
 
 _POSITION_FOR_REACTION = (
     select(Position.participant_id, Position.status, Prompt.workshop_id, Prompt.status, Workshop.status)
