@@ -48,6 +48,24 @@ def make_app(tmp_path, **overrides):
     return app
 
 
+@pytest.fixture(autouse=True)
+def _close_every_app():
+    """After each test, stop the coalescer and close the connections of every app it made.
+
+    A safety net for apps built ad hoc with make_app() rather than through the
+    `app` fixture: on PostgreSQL their pooled connections would otherwise be
+    garbage-collected while open, and the ResourceWarning (an error here)
+    would fail whichever later test happened to be running.
+    """
+    yield
+    for app, engines in list(db._app_engines.items()):
+        coalescer = app.extensions.get("facilitator.coalescer")
+        if coalescer is not None:
+            coalescer.stop()
+        for engine in engines.values():
+            engine.dispose()
+
+
 @pytest.fixture
 def app(tmp_path):
     app = make_app(tmp_path)
