@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import sys
 
@@ -174,15 +173,3 @@ def _create_app():
              add_version_option=False, load_dotenv=False)
 def cli():
     """Facilitator: live, hybrid policy consultation workshops."""
-
-
-def main() -> None:
-    """Console-script entry point; serving uses gevent, patched before anything else loads."""
-    if len(sys.argv) > 1 and sys.argv[1] == "serve":
-        mode = os.environ.get("FACILITATOR_ASYNC_MODE", "gevent")
-        os.environ["FACILITATOR_ASYNC_MODE"] = mode
-        if mode == "gevent":
-            from gevent import monkey
-
-            monkey.patch_all()  # psycopg 3 then waits cooperatively (tests/scaleout)
-    cli(prog_name="facilitator")

@@ -22,7 +22,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
-from facilitator import MIGRATIONS_DIR, create_app
+from facilitator import create_app
+from facilitator.app import MIGRATIONS_DIR
 from facilitator.extensions import db
 
 from pg_helpers import require_server, sqlalchemy_url, temporary_database

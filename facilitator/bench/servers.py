@@ -25,7 +25,7 @@ def facilitator_command() -> list[str]:
     script = Path(sys.executable).with_name("facilitator")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "import sys; from facilitator.cli import main; sys.argv[0] = 'facilitator'; main()"]
+    return [sys.executable, "-c", "import sys; from facilitator.launcher import main; sys.argv[0] = 'facilitator'; main()"]
 
 
 class ServerProcess:

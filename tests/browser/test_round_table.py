@@ -203,7 +203,7 @@ def test_participant_page_weight(server, browser):
     sync_api.expect(page.locator("#live-status")).to_have_text("Live")
     total = zipped = 0
     report = []
-    for url, response in sizes.items():
+    for url, response in list(sizes.items()):
         if "/socket.io/" in url or not 200 <= response.status < 300:
             continue
         body = response.body()

@@ -37,10 +37,14 @@ class Server:
                     **(env_extra or {})}
         self.process: ServerProcess | None = None
 
-    def start(self, timeout: float = 30.0) -> Server:
+    def start(self, timeout: float = 60.0) -> Server:
         self.process = ServerProcess("facilitator", facilitator_command() + ["serve", "--port", str(self.port)],
                                      self.env, self.port, self.tmp_path / "server.log")
-        self.process.wait_ready("/healthz", timeout=timeout)
+        try:
+            self.process.wait_ready("/healthz", timeout=timeout)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def cli(self, *args, stdin=None) -> str:

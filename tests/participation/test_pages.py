@@ -226,7 +226,7 @@ def test_ended_workshop_says_so(app, client, workshop):
 
 
 def test_rate_limit_applies_to_form_posts(tmp_path):
-    from tests.conftest import make_app
+    from conftest import make_app
     from facilitator.workshops.services import create_workshop
 
     app = make_app(tmp_path, RATE_LIMIT_WRITES="2/10second")
@@ -242,8 +242,7 @@ def test_rate_limit_applies_to_form_posts(tmp_path):
     for _ in range(3):
         client.post(f"/j/{code}/vote", data={"prompt_id": prompt_id, "option_ids": option})
     assert "a little fast" in client.get(f"/j/{code}").text
-    with app.app_context():
-        db.engine.dispose()
+    # conftest's autouse fixture stops the coalescer and closes the connections.
 
 
 @pytest.mark.parametrize("path", ["", "/vote", "/position", "/react"])

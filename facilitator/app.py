@@ -1,0 +1,117 @@
+"""The application factory: configuration, extensions, blueprints, live infrastructure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import config
+from .extensions import csrf, db, login, migrate, socketio
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _resource_dir(name: str) -> Path:
+    """Top-level templates/, static/, migrations/: in the wheel under _data/, else beside the package."""
+    bundled = _PACKAGE / "_data" / name
+    return bundled if bundled.is_dir() else _PACKAGE.parent / name
+
+
+MIGRATIONS_DIR = _resource_dir("migrations")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL, a busy timeout and foreign keys for SQLite connections."""
+    module = type(dbapi_connection).__module__
+    if module.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure a Facilitator application."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(_resource_dir("templates")),
+        static_folder=str(_resource_dir("static")),
+    )
+    config.load(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    login.init_app(app)
+    login.login_view = "accounts.login"
+    login.login_message = "Please log in to continue."
+
+    from .accounts.models import Organizer
+    from .moderation import models as _moderation_models  # noqa: F401  (register tables)
+    from .participation import models as _participation_models  # noqa: F401
+
+    @login.user_loader
+    def load_organizer(organizer_id: str):
+        return db.session.get(Organizer, int(organizer_id))
+
+    from .accounts.views import bp as accounts_bp
+    from .core import bp as core_bp
+    from .export.views import bp as export_bp
+    from .moderation.views import bp as moderation_bp
+    from .participation.views import bp as participation_bp
+    from .screen.views import bp as screen_bp
+    from .workshops.views import bp as workshops_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(workshops_bp)
+    app.register_blueprint(export_bp)
+    app.register_blueprint(participation_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(screen_bp)
+
+    _init_live(app)
+
+    from . import cli
+
+    cli.register(app)
+    return app
+
+
+def _init_live(app: Flask) -> None:
+    """Bind Socket.IO, the coalescer and the rate limiter to the app."""
+    from .live.coalescer import Coalescer
+    from .ratelimit import RateLimiter
+
+    # Socket handlers must be registered before init_app.
+    from .moderation import sockets as _moderation_sockets  # noqa: F401
+    from .participation import broadcasts
+    from .participation import sockets as _participation_sockets  # noqa: F401
+
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["MESSAGE_QUEUE"],
+        manage_session=True,  # the cookie session is read once per connection, not per event
+        ping_interval=25,
+        ping_timeout=20,
+        max_http_buffer_size=64 * 1024,
+    )
+    if app.config["PROXY_COUNT"]:
+        # After init_app, so Socket.IO connections see the client's address too.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    coalescer = Coalescer(app, socketio, app.config["RESULTS_INTERVAL"])
+    app.extensions["facilitator.coalescer"] = coalescer
+    app.extensions["facilitator.ratelimiter"] = RateLimiter(app)
+    broadcasts.register(coalescer)
