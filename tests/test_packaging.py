@@ -84,7 +84,7 @@ def test_wheel_contains_templates_static_and_migrations(wheel):
                for n in names)
     assert not any(n.startswith(("tests/", ".ci/", "instance/")) or "/__pycache__/" in n
                    for n in names)
-    assert "facilitator = facilitator.cli:main" in scripts
+    assert "facilitator = facilitator.launcher:main" in scripts
 
 
 def free_port() -> int:
