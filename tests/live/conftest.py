@@ -34,3 +34,35 @@ def q1(workshop):
 @pytest.fixture
 def q2(workshop):
     return workshop["prompts"][1]
+
+
+@pytest.fixture
+def configured(tmp_path):
+    """configured(**config) -> (info, connect): an app with extra settings, its IGF workshop
+    (describe() with moderator token) and a function connecting socket clients to it."""
+    from conftest import make_app
+    from facilitator.extensions import db, socketio
+    from facilitator.live import NAMESPACE
+    from facilitator.workshops.services import create_workshop, describe
+
+    clients = []
+
+    def factory(**config):
+        app = make_app(tmp_path, **config)
+        with app.app_context():
+            workshop, token = create_workshop("Configured", template="igf-ai-copyright")
+            db.session.commit()
+            info = describe(workshop, token)
+
+        def connect(auth):
+            client = socketio.test_client(app, namespace=NAMESPACE, auth=auth,
+                                          flask_test_client=app.test_client())
+            clients.append(client)
+            return client
+
+        return info, connect
+
+    yield factory
+    for client in clients:
+        if client.is_connected("/live"):
+            client.disconnect("/live")

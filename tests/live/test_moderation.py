@@ -84,21 +84,10 @@ def test_two_moderators_see_each_others_actions(live, workshop, moderator, q1):
     assert p["status"] == "open"
 
 
-def test_rate_limit_is_per_participant(tmp_path):
-    from conftest import make_app
-    from facilitator.extensions import socketio
-    from facilitator.live import NAMESPACE
-    from facilitator.workshops.services import create_workshop, describe
-
-    app = make_app(tmp_path, RATE_LIMIT_WRITES="5/10second")
-    with app.app_context():
-        w, token = create_workshop("Rate", template="igf-ai-copyright")
-        db.session.commit()
-        info = describe(w, token)
+def test_rate_limit_is_per_participant(configured):
+    info, connect = configured(RATE_LIMIT_WRITES="5/10second")
+    token = info["moderator_token"]
     q = info["prompts"][0]
-
-    def connect(auth):
-        return socketio.test_client(app, namespace=NAMESPACE, auth=auth, flask_test_client=app.test_client())
 
     mod = connect({"workshop": info["code"], "moderator_token": token})
     emit(mod, "open_prompt", {"prompt_id": q["id"]})
@@ -110,5 +99,3 @@ def test_rate_limit_is_per_participant(tmp_path):
     assert [a["ok"] for a in acks[:5]] == [True] * 5
     assert all(a["error"]["code"] == "rate_limited" for a in acks[5:])
     assert emit(calm, "cast_vote", {"prompt_id": q["id"], "option_ids": [q["options"][0]["id"]]}) == {"ok": True}
-    for c in (mod, spammer, calm):
-        c.disconnect(NAMESPACE)

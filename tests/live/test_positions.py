@@ -105,22 +105,11 @@ def test_pre_moderation_approve_hide_pin(live, make_workshop, organizer):
     assert e(other, "get_state")["state"]["me"]["position_ids"] == []
 
 
-def test_reaction_updates_respect_the_delivery_budget(tmp_path):
+def test_reaction_updates_respect_the_delivery_budget(configured):
     """With a budget of one position per tick, every position's final counts still arrive."""
-    from conftest import make_app
-    from facilitator.extensions import db as _db, socketio
-    from facilitator.live import NAMESPACE
-    from facilitator.workshops.services import create_workshop, describe
-
-    app = make_app(tmp_path, DELIVERIES_PER_TICK=1)
-    with app.app_context():
-        w, token = create_workshop("Budget", template="igf-ai-copyright")
-        _db.session.commit()
-        info = describe(w, token)
+    info, connect = configured(DELIVERIES_PER_TICK=1)
+    token = info["moderator_token"]
     q = info["prompts"][0]
-
-    def connect(auth):
-        return socketio.test_client(app, namespace=NAMESPACE, auth=auth, flask_test_client=app.test_client())
 
     mod = connect({"workshop": info["code"], "moderator_token": token})
     emit(mod, "open_prompt", {"prompt_id": q["id"]})
@@ -135,6 +124,3 @@ def test_reaction_updates_respect_the_delivery_budget(tmp_path):
         assert emit(reactor, "react", {"position_id": pid, "value": "agree"}) == {"ok": True}
     for pid in ids:
         wait_for(mod, "position_changed", lambda p, pid=pid: p["id"] == pid and p["agree"] == 1)
-    app.extensions["facilitator.coalescer"].stop()
-    for c in [mod, reactor, *authors]:
-        c.disconnect(NAMESPACE)
