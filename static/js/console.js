@@ -107,9 +107,7 @@
     state: function (s) { S = s; renderAll(); },
     prompt_changed: function (p) {
       if (!S) return;
-      L.upsert(S.prompts, p);
-      S.prompts.sort(function (a, b) { return a.order - b.order; });
-      S.open_prompt_id = p.status === "open" ? p.id : (S.open_prompt_id === p.id ? null : S.open_prompt_id);
+      L.applyPrompt(S, p);
       renderAgenda();
     },
     results: function (r) { if (S && L.keepLatest(S.results, r)) renderTally(r.prompt_id); },

@@ -75,6 +75,14 @@
     list.push(item);
   }
 
+  /* Apply a prompt_changed to a held state: the prompt, the agenda order, which prompt is open. */
+  function applyPrompt(S, p) {
+    upsert(S.prompts, p);
+    S.prompts.sort(function (a, b) { return a.order - b.order; });
+    if (p.status === "open") S.open_prompt_id = p.id;
+    else if (S.open_prompt_id === p.id) S.open_prompt_id = null;
+  }
+
   /* Re-render a region without losing what the user is typing or where the focus is. */
   function preserving(root, fn) {
     var active = document.activeElement, focusId = active && active.id, values = {};
@@ -146,7 +154,7 @@
   }
 
   window.Live = {h: h, form: form, legend: legend, results: results, keepLatest: keepLatest, counts: counts,
-    upsert: upsert, preserving: preserving, clientId: clientId, say: say, connect: connect, takeOver: takeOver,
+    upsert: upsert, applyPrompt: applyPrompt, preserving: preserving, clientId: clientId, say: say, connect: connect, takeOver: takeOver,
     ATTENDANCE: {onsite: "In the room", online: "Online"},
     GROUPS: {government: "Government", civil_society: "Civil society", private_sector: "Private sector",
       technical_community: "Technical community", academia: "Academia",

@@ -150,10 +150,7 @@
     state: function (s) { S = s; renderAll(); },
     prompt_changed: function (p) {
       if (!S) return;
-      L.upsert(S.prompts, p);
-      S.prompts.sort(function (a, b) { return a.order - b.order; });
-      if (p.status === "open") S.open_prompt_id = p.id;
-      else if (S.open_prompt_id === p.id) S.open_prompt_id = null;
+      L.applyPrompt(S, p);
       if (!p.results_visible) delete S.results[p.id];
       renderAll();
     },
