@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import DomainError
 from .extensions import db
@@ -23,18 +25,36 @@ def _print_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def upgrade_database() -> None:
-    """Bring the schema up to date with the Alembic revisions."""
-    from flask_migrate import upgrade
+def _database_error(exc: SQLAlchemyError) -> str:
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    return f"the database cannot be used: {reason}"
 
-    upgrade(directory=current_app.extensions["migrate"].directory)
+
+def uses_database(fn):
+    """A command that reads or writes the database: bring the schema up to date first (as serve does).
+
+    A database that cannot be reached or read is one line on standard error
+    and exit status 1, never a traceback.
+    """
+    @functools.wraps(fn)
+    def command(*args, **kwargs):
+        from .schema import ensure_schema
+
+        try:
+            ensure_schema()
+            return fn(*args, **kwargs)
+        except SQLAlchemyError as exc:
+            db.session.rollback()
+            _fail(_database_error(exc))
+
+    return with_appcontext(command)
 
 
 @click.command("create-organizer")
 @click.option("--email", required=True, help="Login e-mail of the moderator.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@with_appcontext
+@uses_database
 def create_organizer_command(email: str, password_stdin: bool, as_json: bool) -> None:
     """Create a moderator account that can log in to the console."""
     from .accounts.services import create_organizer
@@ -64,7 +84,7 @@ def create_organizer_command(email: str, password_stdin: bool, as_json: bool) ->
 @click.option("--moderation", type=click.Choice(["post", "pre"]), default="post", show_default=True)
 @click.option("--position-max-length", type=int, default=500, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the workshop as JSON.")
-@with_appcontext
+@uses_database
 def create_workshop_command(title, template, organizer_email, moderation, position_max_length, as_json):
     """Create a workshop and print its join code, URLs and moderator token."""
     from .accounts.services import find_organizer
@@ -131,23 +151,35 @@ def serve_command(ctx: click.Context, host: str, port: int, demo: bool) -> None:
     """Upgrade the database schema, then serve HTTP and Socket.IO."""
     from flask.cli import ScriptInfo
 
-    from .server import run
+    from .addresses import public_base, remember_served_url, served_url
+    from .schema import upgrade_database
+    from .server import CannotListen, listen, run
 
+    try:
+        listener = listen(host, port)  # a busy port is refused before anything else happens
+    except CannotListen as exc:
+        _fail(str(exc))
     app = ctx.ensure_object(ScriptInfo).load_app()
     info = None
     with app.app_context():
-        upgrade_database()
-        if demo:
-            info = ensure_demo(app)
+        try:
+            upgrade_database(quiet=True)
+            remember_served_url(app, served_url(host, port))
+            if demo:
+                info = ensure_demo(app)
+            base = public_base()
+        except SQLAlchemyError as exc:
+            listener.close()
+            _fail(_database_error(exc))
     if info:
         click.echo("Demo workshop ready:")
-        click.echo(f"  join code:        {info['code']}")
-        click.echo(f"  participants:     http://{host}:{port}/j/{info['code']}")
-        click.echo(f"  projector:        http://{host}:{port}/s/{info['code']}")
-        click.echo(f"  moderator console http://{host}:{port}/m/{info['code']}")
-        click.echo(f"  organizer login:  {info['email']} / {info['password']}")
-        click.echo(f"  moderator link:   http://{host}:{port}/m/{info['code']}?token={info['moderator_token']}")
-    run(app, host, port)
+        click.echo(f"  join code:         {info['code']}")
+        click.echo(f"  participants:      {base}/j/{info['code']}")
+        click.echo(f"  projector:         {base}/s/{info['code']}")
+        click.echo(f"  moderator console: {base}/m/{info['code']}")
+        click.echo(f"  organizer login:   {info['email']} / {info['password']}  ({base}/login)")
+        click.echo(f"  moderator link:    {base}/m/{info['code']}?token={info['moderator_token']}")
+    run(app, listener, announce=lambda line: click.echo(line))
 
 
 def register(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 
@@ -10,21 +11,47 @@ from flask import Flask
 from .extensions import socketio
 
 
-def run(app: Flask, host: str, port: int) -> None:
-    """Serve the app until interrupted."""
+class CannotListen(Exception):
+    """The address cannot be listened on (busy port, no permission); the message says why."""
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """Bind and listen on host:port, or raise CannotListen with a sentence for the organizer."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+        listener.listen(4096)
+    except OSError as exc:
+        listener.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise CannotListen(f"port {port} on {host} is already in use (another Facilitator or "
+                               f"program?); stop it or choose another port with --port") from None
+        if exc.errno == errno.EACCES:
+            raise CannotListen(f"no permission to listen on port {port}; use a port above 1023 "
+                               f"or put a reverse proxy in front") from None
+        raise CannotListen(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return listener
+
+
+def run(app: Flask, listener: socket.socket, announce=print) -> None:
+    """Serve the app on a bound listener until interrupted."""
     # Inside a Flask CLI command socketio.run() would silently return.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     mode = socketio.server.async_mode if socketio.server else "threading"
+    host, port = listener.getsockname()[:2]
     app.logger.info("Facilitator serving on http://%s:%s (%s)", host, port, mode)
-    print(f"Facilitator serving on http://{host}:{port} ({mode})", flush=True)
+    announce(f"Facilitator serving on http://{host}:{port} ({mode})")
     if mode == "gevent":
-        serve_gevent(app, host, port)
+        serve_gevent(app, listener)
     else:
+        listener.close()  # werkzeug binds again; the port was just free
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True,
                      use_reloader=False, log_output=False)
 
 
-def serve_gevent(app: Flask, host: str, port: int) -> None:
+def serve_gevent(app: Flask, listener: socket.socket) -> None:
     """gevent pywsgi with the websocket handler and TCP_NODELAY on every accepted socket."""
     from gevent import pywsgi
     from geventwebsocket.handler import WebSocketHandler
@@ -42,9 +69,5 @@ def serve_gevent(app: Flask, host: str, port: int) -> None:
         def log_request(self):  # access logs cost CPU on the hot path
             pass
 
-    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((host, port))
-    listener.listen(4096)
     server = pywsgi.WSGIServer(listener, app, handler_class=NoDelayHandler, log=None)
     server.serve_forever()

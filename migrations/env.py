@@ -9,9 +9,11 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging, unless Facilitator upgrades
+# quietly (CLI commands bring the schema up to date without INFO lines).
+# Existing loggers stay enabled: the app's own logger must keep logging.
+if not config.attributes.get("facilitator_quiet"):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

@@ -6,8 +6,8 @@ import sys
 
 import click
 from flask import Flask
-from flask.cli import with_appcontext
 
+from ..cli import uses_database
 from ..workshops.services import find_workshop
 from .formats import FORMATS, write_export
 
@@ -23,7 +23,7 @@ def _fail(message: str) -> None:
               help="json, md (Markdown), csv (a zip of CSV tables) or html (printable report).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="File to write; standard output when left out (not for csv).")
-@with_appcontext
+@uses_database
 def export_command(code: str, fmt: str, output: str | None) -> None:
     """Write the post-session summary of workshop CODE."""
     workshop = find_workshop(code)

@@ -19,7 +19,8 @@ from ..participation.connection import SESSION_MODERATOR_TOKENS, moderator_ident
 from ..participation.forms import STAKEHOLDER_LABELS
 from ..participation.state import Identity, build_state
 from ..workshops.models import Workshop
-from ..workshops.services import find_workshop, public_url
+from ..addresses import public_url
+from ..workshops.services import find_workshop
 from . import services
 from .forms import EndWorkshopForm, ModeratePositionForm, PromptActionForm, ShowResultsForm
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import with_appcontext
 from sqlalchemy import insert, select
 
+from ..cli import uses_database
 from ..extensions import db
 from ..workshops.models import Prompt, hash_token
 from ..workshops.services import create_workshop, describe
@@ -114,7 +114,7 @@ def import_polis(folder: Path, title: str):
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--title", required=True, help="Title of the new workshop.")
 @click.option("--json", "as_json", is_flag=True, help="Print the workshop as JSON.")
-@with_appcontext
+@uses_database
 def import_polis_command(directory: Path, title: str, as_json: bool) -> None:
     """Create a workshop with one prompt from a Pol.is open-data export folder."""
     try:

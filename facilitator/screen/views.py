@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, render_template
+
+from ..addresses import public_url
 
 from ..participation.state import Identity, build_state
 from ..workshops.services import find_workshop
@@ -29,7 +31,7 @@ def show(code: str):
     if workshop is None:
         abort(404)
     state = build_state(workshop, Identity("screen", workshop.id))
-    join_url = f"{current_app.config['PUBLIC_URL']}/j/{workshop.code}"
+    join_url = public_url(f"/j/{workshop.code}")
     prompt = next((p for p in state["prompts"] if p["id"] == state["open_prompt_id"]), None)
     return render_template(
         "screen/screen.html",

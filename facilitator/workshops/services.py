@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Organizer
+from ..addresses import public_url
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from .models import MODERATION_MODES, PROMPT_KINDS, Option, Prompt, Workshop, new_join_code, normalise_code
@@ -74,10 +74,6 @@ def _insert_with_unique_code(workshop: Workshop, attempts: int = 8) -> None:
         except IntegrityError:
             savepoint.rollback()
     raise RuntimeError("could not find a free join code")
-
-
-def public_url(path: str) -> str:
-    return current_app.config["PUBLIC_URL"] + path
 
 
 def describe(workshop: Workshop, moderator_token: str | None = None) -> dict:

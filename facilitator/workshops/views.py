@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from ..addresses import public_url
 from ..errors import DomainError
 from ..fields import choices
 from ..extensions import db
@@ -80,7 +81,8 @@ def edit(code: str):
         new_prompt_form=PromptForm(prefix="new"),
         action_form=ActionForm(),
         moderator_token=token["token"] if token else None,
-        participant_url=services.public_url(url_for("participation.join", code=workshop.code)),
+        moderator_link=public_url(f"/m/{workshop.code}?token={token['token']}") if token else None,
+        participant_url=public_url(url_for("participation.join", code=workshop.code)),
     )
 
 
