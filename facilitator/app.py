@@ -9,7 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import config
-from .extensions import csrf, db, login, migrate, socketio
+from .extensions import compress, csrf, db, login, migrate, socketio
+from .static_files import StaticFiles
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -40,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure a Facilitator application."""
     app = Flask(
         __name__,
+        instance_path=config.instance_path(test_config),
         instance_relative_config=True,
         template_folder=str(_resource_dir("templates")),
         static_folder=str(_resource_dir("static")),
@@ -48,6 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    compress.init_app(app)
+    StaticFiles(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     login.init_app(app)
@@ -64,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .accounts.views import bp as accounts_bp
     from .core import bp as core_bp
+    from .core import register_error_pages
     from .export.views import bp as export_bp
     from .moderation.views import bp as moderation_bp
     from .participation.views import bp as participation_bp
@@ -71,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .workshops.views import bp as workshops_bp
 
     app.register_blueprint(core_bp)
+    register_error_pages(app)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(export_bp)

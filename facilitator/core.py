@@ -1,12 +1,25 @@
-"""Pages that belong to no area: the home page and the health check."""
+"""Pages that belong to no area: the home page, the health check, the favicon and error pages."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, make_response, redirect, render_template, request, url_for
 from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 from .workshops.models import normalise_code
 
 bp = Blueprint("core", __name__)
+
+#: What each error page says, in a sentence a participant can act on.
+ERROR_PAGES = {
+    400: ("That request could not be understood", "Go back, check what you entered and try again."),
+    403: ("Not allowed", "This page is for the workshop's moderators. Ask the organizer for a link."),
+    404: ("Page not found", "Check the address, or enter the join code shown on the screen in the room."),
+    405: ("Not allowed", "That page cannot be used this way."),
+    413: ("Too much at once", "What you sent is too large. Shorten it and try again."),
+    429: ("Please wait a moment", "There were too many attempts from your network. Wait a minute, "
+          "then try again."),
+    500: ("Something went wrong", "Nothing was changed. Please try again in a moment."),
+}
 
 
 @bp.get("/healthz")
@@ -26,3 +39,37 @@ def home():
     if code:
         return redirect(url_for("participation.join", code=normalise_code(code)))
     return render_template("core/home.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on their own; answer with the small icon, cached for a week."""
+    response = current_app.extensions["facilitator.static"].view("favicon.ico")
+    response.cache_control.no_cache = None
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response
+
+
+def error_page(status: int, unknown_code: str | None = None) -> Response:
+    """A styled error page; an unknown join code gets a form to try another one."""
+    title, sentence = ERROR_PAGES.get(status, ERROR_PAGES[500] if status >= 500 else ERROR_PAGES[400])
+    response = make_response(render_template("core/error.html", status=status, title=title,
+                                             sentence=sentence, unknown_code=unknown_code), status)
+    if status == 429:
+        response.headers["Retry-After"] = "60"
+    return response
+
+
+def register_error_pages(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code is None or exc.code < 400:
+            return exc
+        return error_page(exc.code)
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):
+        db.session.rollback()
+        app.logger.exception("request failed: %s %s", request.method, request.path)
+        return error_page(500)

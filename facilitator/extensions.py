@@ -1,5 +1,6 @@
 """Extension singletons, bound to an app in create_app()."""
 
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -26,3 +27,4 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login = LoginManager()
 socketio = SocketIO()
+compress = Compress()  # dynamic pages; static files are compressed once (static_files.py)

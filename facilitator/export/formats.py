@@ -21,16 +21,16 @@ SHOWN_STATUSES = ("visible", "pending")
 @dataclass(frozen=True)
 class Format:
     name: str
-    mimetype: str
+    mimetype: str  # Werkzeug adds '; charset=utf-8' to text types
     extension: str
     needs_file: bool = False  # binary: refuse to write it to a terminal
 
 
 FORMATS = {
     "json": Format("json", "application/json", "json"),
-    "md": Format("md", "text/markdown; charset=utf-8", "md"),
+    "md": Format("md", "text/markdown", "md"),
     "csv": Format("csv", "application/zip", "zip", needs_file=True),
-    "html": Format("html", "text/html; charset=utf-8", "html"),
+    "html": Format("html", "text/html", "html"),
 }
 
 

@@ -1,0 +1,98 @@
+"""Static files: versioned URLs, long caching and bodies compressed once.
+
+`static_url("js/live.js")` gives `/static/js/live.js?v=<hash of the file>`.
+A request carrying the current version is cached by browsers for a year
+(`immutable`): the URL changes when the file does. Bodies are compressed
+(brotli and gzip) the first time a file is asked for and kept in memory,
+so a join storm of phones costs no compression work; `ETag` answers
+revalidations with 304.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import mimetypes
+import os
+import threading
+from dataclasses import dataclass
+
+import brotli
+from flask import Flask, Response, abort, current_app, request, url_for
+from werkzeug.security import safe_join
+
+#: Compressing these is worth it; images such as the favicon are sent as they are.
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
+@dataclass(frozen=True)
+class Body:
+    mtime_ns: int
+    version: str
+    mimetype: str
+    identity: bytes
+    gzip: bytes | None
+    br: bytes | None
+
+
+class StaticFiles:
+    def __init__(self, app: Flask):
+        self.folder = app.static_folder
+        self._bodies: dict[str, Body] = {}
+        self._lock = threading.Lock()
+        app.view_functions["static"] = self.view
+        app.add_template_global(self.url, "static_url")
+        app.extensions["facilitator.static"] = self
+
+    def _body(self, filename: str) -> Body | None:
+        path = safe_join(self.folder, filename)
+        if path is None:
+            return None
+        try:
+            mtime_ns = os.stat(path).st_mtime_ns
+        except OSError:
+            return None
+        body = self._bodies.get(filename)
+        if body is None or body.mtime_ns != mtime_ns:
+            if not os.path.isfile(path):
+                return None
+            with open(path, "rb") as f:
+                data = f.read()
+            mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+            compress = mimetype.startswith(COMPRESSIBLE) and len(data) > 256
+            body = Body(mtime_ns, hashlib.sha256(data).hexdigest()[:12], mimetype, data,
+                        gzip.compress(data, 9, mtime=0) if compress else None,
+                        brotli.compress(data, quality=11) if compress else None)
+            with self._lock:
+                self._bodies[filename] = body
+        return body
+
+    def url(self, filename: str) -> str:
+        """The versioned URL of a static file."""
+        body = self._body(filename)
+        return url_for("static", filename=filename, v=body.version if body else None)
+
+    def view(self, filename: str):
+        body = self._body(filename)
+        if body is None:
+            abort(404)
+        accepted = request.accept_encodings
+        if body.br is not None and accepted["br"]:
+            data, encoding = body.br, "br"
+        elif body.gzip is not None and accepted["gzip"]:
+            data, encoding = body.gzip, "gzip"
+        else:
+            data, encoding = body.identity, None
+        response = Response(data, mimetype=body.mimetype)
+        if body.gzip is not None:
+            response.vary.add("Accept-Encoding")
+        if encoding:
+            response.headers["Content-Encoding"] = encoding
+        response.set_etag(body.version + (f"-{encoding}" if encoding else ""))
+        if request.args.get("v") == body.version:
+            response.cache_control.public = True
+            response.cache_control.max_age = current_app.config["STATIC_MAX_AGE"]
+            response.cache_control.immutable = True
+        else:
+            response.cache_control.no_cache = True  # unversioned: revalidate (cheap, 304)
+        return response.make_conditional(request)
