@@ -13,5 +13,10 @@ def everyone(workshop_id: int) -> list[str]:
     return [workshop_room(workshop_id, role) for role in ROLES]
 
 
+def public_rooms(workshop_id: int) -> list[str]:
+    """Participants and screens: everyone who sees only what is public."""
+    return [workshop_room(workshop_id, "participants"), workshop_room(workshop_id, "screens")]
+
+
 def participant_room(participant_id: int) -> str:
     return f"p:{participant_id}"

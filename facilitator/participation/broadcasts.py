@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
-from ..live.rooms import everyone, workshop_room
+from ..live.rooms import everyone, public_rooms, workshop_room
 from ..workshops.models import Prompt, Workshop
 from .models import Participant, Position
 from .connection import connection_count
-from .results import forget, participation_for, reaction_counts, results_for
-from .state import position_dict
+from .results import forget, participation_for, reaction_counts, results_for, snapshot_profiles
+from .state import position_dict, public_position
 
 
 def results_messages(prompt_ids: set[int]):
@@ -32,9 +32,10 @@ def reaction_messages(position_ids: set[int]):
     ).all()
     counts = reaction_counts(p.id for p, _, _ in rows)
     for position, author, workshop_id in rows:
-        rooms = everyone(workshop_id) if position.status == "visible" else [
-            workshop_room(workshop_id, "moderators")]
-        yield "position_changed", position_dict(position, author, counts[position.id]), rooms
+        payload = position_dict(position, author, counts[position.id])
+        yield "position_changed", payload, workshop_room(workshop_id, "moderators")
+        if position.status == "visible":
+            yield "position_changed", public_position(payload, snapshot_profiles(workshop_id)), public_rooms(workshop_id)
 
 
 def new_position_messages(position_ids: set[int]):
@@ -48,8 +49,8 @@ def new_position_messages(position_ids: set[int]):
     ).all()
     counts = reaction_counts(p.id for p, _, _ in rows)
     for position, author, workshop_id in rows:
-        rooms = [workshop_room(workshop_id, "participants"), workshop_room(workshop_id, "screens")]
-        yield "position_added", position_dict(position, author, counts[position.id]), rooms
+        payload = public_position(position_dict(position, author, counts[position.id]), snapshot_profiles(workshop_id))
+        yield "position_added", payload, public_rooms(workshop_id)
 
 
 def participation_messages(workshop_ids: set[int]):

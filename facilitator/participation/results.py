@@ -70,22 +70,31 @@ def results_for(prompt: Prompt) -> dict:
 
 def participation_for(workshop: Workshop) -> dict:
     """Return PARTICIPATION: totals by attendance and stakeholder group."""
+    return _participation(workshop.id)[0]
+
+
+def _participation(workshop_id: int) -> tuple[dict, dict]:
+    """PARTICIPATION and the profile counts ({(attendance, group): n, attendance: n}), one query."""
     by_group = {group: 0 for group in STAKEHOLDER_GROUPS}
     by_group["unspecified"] = 0
     attendance = {"onsite": 0, "online": 0}
+    profiles: dict = {}
     for att, group, count in db.session.execute(
         select(Participant.attendance, Participant.stakeholder_group, func.count())
-        .where(Participant.workshop_id == workshop.id)
+        .where(Participant.workshop_id == workshop_id)
         .group_by(Participant.attendance, Participant.stakeholder_group)
     ):
         attendance[att] += count
         by_group[group or "unspecified"] += count
-    return {
+        profiles[(att, group)] = count
+        profiles[att] = profiles.get(att, 0) + count
+    participation = {
         "total": attendance["onsite"] + attendance["online"],
         "onsite": attendance["onsite"],
         "online": attendance["online"],
         "by_stakeholder_group": by_group,
     }
+    return participation, profiles
 
 
 def countries_for(workshop: Workshop) -> dict[str, int]:
@@ -157,16 +166,26 @@ def _recent(name: str, key: int, compute):
     return value
 
 
-def snapshot_participation(workshop: Workshop) -> dict:
-    """PARTICIPATION, reused until someone joins (participants are never deleted)."""
-    newest = db.session.scalar(select(func.max(Participant.id)).where(Participant.workshop_id == workshop.id))
+def _snapshot_participation(workshop_id: int) -> tuple[dict, dict]:
+    """Participation and profile counts, reused until someone joins (participants are never deleted)."""
+    newest = db.session.scalar(select(func.max(Participant.id)).where(Participant.workshop_id == workshop_id))
     cache = _cache("participation")
-    hit = cache.get(workshop.id)
+    hit = cache.get(workshop_id)
     if hit is not None and hit[0] == newest:
         return hit[1]
-    value = participation_for(workshop)
-    cache[workshop.id] = (newest, value)
+    value = _participation(workshop_id)
+    cache[workshop_id] = (newest, value)
     return value
+
+
+def snapshot_participation(workshop: Workshop) -> dict:
+    """PARTICIPATION for a snapshot (exact: reused only while nobody new joined)."""
+    return _snapshot_participation(workshop.id)[0]
+
+
+def snapshot_profiles(workshop_id: int) -> dict:
+    """How many participants share each attendance, and each attendance and stakeholder group."""
+    return _snapshot_participation(workshop_id)[1]
 
 
 def snapshot_reaction_counts(workshop: Workshop) -> dict[int, dict[str, int]]:

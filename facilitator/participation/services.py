@@ -20,10 +20,11 @@ from ..db_types import utcnow
 from ..errors import Closed, Conflict, Invalid, NotFound
 from ..extensions import db
 from ..live.outbox import emit_after_commit, mark_after_commit
-from ..live.rooms import everyone, participant_room, workshop_room
+from ..live.rooms import participant_room, public_rooms, workshop_room
 from ..workshops.models import Option, Prompt, Workshop, ensure_open, hash_token
 from .models import ATTENDANCES, STAKEHOLDER_GROUPS, Participant, Position, Reaction, Vote, VoteChoice
-from .state import position_dict
+from .results import snapshot_profiles
+from .state import position_dict, public_position
 
 def join(workshop: Workshop, attendance: str, display_name: str | None = None,
          stakeholder_group: str | None = None, country: str | None = None) -> tuple[Participant, str]:
@@ -199,19 +200,24 @@ def announce_position(position: Position, author: Participant, event: str, was_v
                       counts: dict | None = None) -> None:
     """Queue a position event for whoever may see the position (after commit).
 
-    Moderators and the author hear at once. A position that has just become
-    visible reaches participants and screens through the coalescer, within
-    its delivery budget, so a burst of positions cannot swamp every phone.
+    Moderators (with the author's details) hear at once. A position that has
+    just become visible reaches participants and screens through the
+    coalescer, within its delivery budget, so a burst of positions cannot
+    swamp every phone; its author has it already (in the ack, or as the
+    pending position they were sent) and hears of it once, with the others.
+    A pending position goes to its author only.
     """
     workshop_id = author.workshop_id
     payload = position_dict(position, author, counts)
-    first_hand = [workshop_room(workshop_id, "moderators"), participant_room(author.id)]
+    emit_after_commit(event, payload, workshop_room(workshop_id, "moderators"))
     if was_visible:
-        emit_after_commit(event, payload, everyone(workshop_id))
+        emit_after_commit(event, public_position(payload, snapshot_profiles(workshop_id)),
+                          public_rooms(workshop_id))
+    elif position.status == "visible":
+        mark_after_commit("new_positions", position.id)
     else:
-        emit_after_commit(event, payload, first_hand)
-        if position.status == "visible":
-            mark_after_commit("new_positions", position.id)
+        emit_after_commit(event, public_position(payload, snapshot_profiles(workshop_id)),
+                          participant_room(author.id))
 
 
 _POSITION_FOR_REACTION = (

@@ -16,7 +16,8 @@ from .connection import forget, identify, remember
 from .events import live_event, validated
 from .forms import JoinForm, PositionForm, ReactionForm, VoteForm
 from .models import Participant
-from .state import Identity, build_state
+from .results import snapshot_profiles
+from .state import Identity, build_state, position_dict, public_position
 
 ROLE_ROOMS = {"participant": "participants", "moderator": "moderators", "screen": "screens"}
 
@@ -81,10 +82,12 @@ def on_cast_vote(identity: Identity, payload: dict):
 @live_event("submit_position", role="participant")
 def on_submit_position(identity: Identity, payload: dict):
     form = validated(PositionForm, payload)
-    position = services.submit_position(_participant(identity), form.prompt_id.data, form.text.data,
+    author = _participant(identity)
+    position = services.submit_position(author, form.prompt_id.data, form.text.data,
                                         form.option_id.data, form.client_id.data)
     db.session.commit()
-    return {"ok": True, "position_id": position.id, "status": position.status}
+    shown = public_position(position_dict(position, author), snapshot_profiles(author.workshop_id))
+    return {"ok": True, "position_id": position.id, "status": position.status, "position": shown}
 
 
 @live_event("react", role="participant")

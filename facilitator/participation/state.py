@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -11,7 +12,7 @@ from ..extensions import db
 from ..workshops.models import Prompt, Workshop
 from ..workshops.services import prompt_dict as agenda_prompt_dict
 from .models import Participant, Position, Reaction, Vote, VoteChoice
-from .results import snapshot_participation, snapshot_reaction_counts, snapshot_results
+from .results import snapshot_participation, snapshot_profiles, snapshot_reaction_counts, snapshot_results
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,11 @@ class Identity:
     @property
     def is_moderator(self) -> bool:
         return self.role == "moderator"
+
+    @property
+    def is_staff(self) -> bool:
+        """Sees what moderators see: every position, live results, names."""
+        return self.role in ("moderator", "rapporteur")
 
 
 def iso(value) -> str | None:
@@ -48,7 +54,10 @@ def workshop_dict(workshop: Workshop) -> dict:
 
 
 def position_dict(position: Position, participant: Participant, counts: dict | None = None) -> dict:
-    """POSITION: anonymous apart from attendance and stakeholder group."""
+    """POSITION as moderators see it: with the author's attendance, group and name (if given).
+
+    Participants and screens get public_position() of it.
+    """
     counts = counts or {"agree": 0, "disagree": 0, "pass": 0}
     return {
         "id": position.id,
@@ -63,7 +72,24 @@ def position_dict(position: Position, participant: Participant, counts: dict | N
         "disagree": counts["disagree"],
         "pass": counts["pass"],
         "created_at": iso(position.created_at),
+        "author_name": participant.display_name,
     }
+
+
+def public_position(payload: dict, profiles: dict) -> dict:
+    """POSITION as participants and screens see it: nothing that singles its author out.
+
+    The author's attendance and stakeholder group are shown only once at least
+    PUBLIC_GROUP_MIN participants share them (else the group, or both, are
+    null), and the author's name never: the join form says exactly this.
+    """
+    minimum = current_app.config["PUBLIC_GROUP_MIN"]
+    attendance, group = payload["attendance"], payload["stakeholder_group"]
+    if profiles.get((attendance, group), 0) < minimum:
+        group = None
+        if profiles.get(attendance, 0) < minimum:
+            attendance = None
+    return {**payload, "attendance": attendance, "stakeholder_group": group, "author_name": None}
 
 
 def visible_positions_query(workshop: Workshop, identity: Identity):
@@ -71,13 +97,13 @@ def visible_positions_query(workshop: Workshop, identity: Identity):
     query = (
         select(Position.id, Position.prompt_id, Position.text, Position.option_id, Position.status,
                Position.pinned, Position.created_at, Position.participant_id,
-               Participant.attendance, Participant.stakeholder_group)
+               Participant.attendance, Participant.stakeholder_group, Participant.display_name)
         .join(Participant, Participant.id == Position.participant_id)
         .join(Prompt, Prompt.id == Position.prompt_id)
         .where(Prompt.workshop_id == workshop.id)
         .order_by(Position.id)
     )
-    if not identity.is_moderator:
+    if not identity.is_staff:
         mine = Position.participant_id == identity.participant_id if identity.participant_id else False
         query = query.where(or_(Position.status == "visible", mine))
     return query
@@ -89,6 +115,9 @@ def build_state(workshop: Workshop, identity: Identity) -> dict:
     counts = snapshot_reaction_counts(workshop)
     empty = {"agree": 0, "disagree": 0, "pass": 0}
     positions = [position_dict(row, row, counts.get(row.id, empty)) for row in rows]
+    if not identity.is_staff:
+        profiles = snapshot_profiles(workshop.id)
+        positions = [public_position(p, profiles) for p in positions]
     prompts = db.session.scalars(
         select(Prompt).where(Prompt.workshop_id == workshop.id).order_by(Prompt.order)
         .options(selectinload(Prompt.options))
@@ -110,7 +139,7 @@ def build_state(workshop: Workshop, identity: Identity) -> dict:
     results = {
         str(p.id): snapshot_results(p)
         for p in prompts
-        if identity.is_moderator or p.results_visible
+        if identity.is_staff or p.results_visible
     }
     workshop_info = workshop_dict(workshop)
     workshop_info["participants"] = snapshot_participation(workshop)

@@ -24,8 +24,16 @@ def test_position_is_broadcast_and_retry_is_idempotent(app, moderator, join, q1)
     assert conflict["error"]["code"] == "conflict"
     added, _ = wait_for(b, "position_added")
     assert added["text"] == "Machines need no incentive. <script>x</script>"  # stored as text
-    assert added["attendance"] == "onsite" and added["stakeholder_group"] == "academia"
-    assert "Secret Name" not in str(added)
+    # One academic in the room among two participants: others cannot tell who wrote it.
+    assert added["attendance"] is None and added["stakeholder_group"] is None
+    assert "Secret Name" not in str(added) and added["author_name"] is None
+    assert ack["position"] == {**added, "agree": 0, "disagree": 0, "pass": 0}
+    # Moderators see who wrote it, as the join form says.
+    staff, _ = wait_for(moderator, "position_added")
+    assert (staff["attendance"], staff["stakeholder_group"], staff["author_name"]) == (
+        "onsite", "academia", "Secret Name")
+    # The author hears of it once (the ack carried it), not twice.
+    assert [p["id"] for p in events(a, "position_added")] == [ack["position_id"]]
     with app.app_context():
         assert db.session.query(Position).count() == 1
     # The retry is recognised even after the prompt closed.
@@ -33,6 +41,22 @@ def test_position_is_broadcast_and_retry_is_idempotent(app, moderator, join, q1)
     assert submit(a, q1, "Machines need no incentive. <script>x</script>", "c-1",
                   option_id=q1["options"][2]["id"]) == ack
     assert submit(a, q1, "New one", "c-2")["error"]["code"] == "closed"
+
+
+def test_author_details_shown_once_enough_people_share_them(app, moderator, join, q1):
+    """PUBLIC_GROUP_MIN (5): attendance and group appear once five participants share them."""
+    emit(moderator, "open_prompt", {"prompt_id": q1["id"]})
+    author, _ = join("online", stakeholder_group="civil_society")
+    reader, _ = join("onsite")
+    pid = submit(author, q1, "Keep the commons open.", "c1")["position_id"]
+    shown = lambda: next(p for p in emit(reader, "get_state")["state"]["positions"] if p["id"] == pid)
+    assert (shown()["attendance"], shown()["stakeholder_group"]) == (None, None)
+    for _ in range(4):
+        join("online")
+    assert (shown()["attendance"], shown()["stakeholder_group"]) == ("online", None)
+    for _ in range(4):
+        join("online", stakeholder_group="civil_society")
+    assert (shown()["attendance"], shown()["stakeholder_group"]) == ("online", "civil_society")
 
 
 def test_text_rules(app, moderator, join, q1, q2):
