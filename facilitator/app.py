@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import config
+from . import config, i18n
 from .extensions import compress, csrf, db, login, migrate, socketio
 from .static_files import StaticFiles
 
@@ -51,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     compress.init_app(app)
+    i18n.init_app(app)
     StaticFiles(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
@@ -77,6 +78,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(core_bp)
     register_error_pages(app)
+    from .participation.state import display_prompt, shown_results
+
+    app.add_template_global(display_prompt)
+    app.add_template_global(shown_results)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(export_bp)
