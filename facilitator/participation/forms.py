@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pycountry
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
@@ -13,14 +14,14 @@ from ..fields import choices, IdField, IdListField, StrictStringField, required_
 from .models import REACTION_VALUES, STAKEHOLDER_GROUPS
 
 STAKEHOLDER_LABELS = {
-    "government": "Government",
-    "civil_society": "Civil society",
-    "private_sector": "Private sector",
-    "technical_community": "Technical community",
-    "academia": "Academia",
-    "intergovernmental": "Intergovernmental organization",
-    "media": "Media",
-    "other": "Other",
+    "government": _l("Government"),
+    "civil_society": _l("Civil society"),
+    "private_sector": _l("Private sector"),
+    "technical_community": _l("Technical community"),
+    "academia": _l("Academia"),
+    "intergovernmental": _l("Intergovernmental organization"),
+    "media": _l("Media"),
+    "other": _l("Other"),
 }
 
 
@@ -41,18 +42,19 @@ def _strict_text(max_length: int):
 
 class JoinForm(FlaskForm):
     attendance = RadioField(
-        "Where are you taking part from?",
-        choices=choices([("onsite", "In the room"), ("online", "Online")]),
-        validators=[InputRequired("Choose in the room or online.")],
+        _l("Where are you taking part from?"),
+        choices=choices([("onsite", _l("In the room")), ("online", _l("Online"))]),
+        validators=[InputRequired(_l("Choose in the room or online."))],
     )
-    display_name = StringField("Your name (optional)", validators=[Optional(), _strict_text(80)],
-                               description="Shown to moderators only; never exported.")
+    display_name = StringField(_l("Your name (optional)"), validators=[Optional(), _strict_text(80)],
+                               description=_l("Shown to the moderators, and in the speaking queue when you "
+                                              "ask to speak; never in reports."))
     stakeholder_group = SelectField(
-        "Stakeholder group (optional)",
-        choices=choices([("", "Prefer not to say")] + [(g, STAKEHOLDER_LABELS[g]) for g in STAKEHOLDER_GROUPS]),
+        _l("Stakeholder group (optional)"),
+        choices=choices([("", _l("Prefer not to say"))] + [(g, STAKEHOLDER_LABELS[g]) for g in STAKEHOLDER_GROUPS]),
         validators=[Optional()],
     )
-    country = SelectField("Country (optional)", choices=[], validators=[Optional()],
+    country = SelectField(_l("Country (optional)"), choices=[], validators=[Optional()],
                           coerce=lambda v: v.upper() if isinstance(v, str) else v)
 
     def __init__(self, *args, **kwargs):

@@ -155,6 +155,26 @@ def build_state(workshop: Workshop, identity: Identity) -> dict:
     }
 
 
+def display_prompt(state: dict) -> dict | None:
+    """The question screens and phones are on: the open one, else the one closed last, else none.
+
+    After "close the vote, then show the results" it is the closed question,
+    so its results appear where people look (static/js/live.js has the same rule).
+    """
+    prompts = state["prompts"]
+    current = next((p for p in prompts if p["id"] == state["open_prompt_id"]), None)
+    if current is None:
+        closed = [p for p in prompts if p["status"] == "closed" and p["closed_at"]]
+        current = max(closed, key=lambda p: p["closed_at"], default=None)
+    return current
+
+
+def shown_results(state: dict) -> dict | None:
+    """The display prompt when this client may see its results, else None."""
+    prompt = display_prompt(state)
+    return prompt if prompt is not None and str(prompt["id"]) in state["results"] else None
+
+
 def my_votes(participant_id: int) -> dict[str, list[int]]:
     """Return {prompt_id: [option_ids]} of one participant's votes."""
     votes: dict[str, list[int]] = {}

@@ -1,7 +1,34 @@
-/* Facilitator live pages: shared helpers (element builder, results bars, socket, form take-over).
-   Plain JS, no build step. User text only ever goes in through textContent. */
+/* Facilitator live pages: shared helpers (strings, element builder, results bars, socket,
+   form take-over with an offline outbox, focus keeping). Plain JS, no build step.
+   User text only ever goes in through textContent, with dir="auto". */
 (function () {
   "use strict";
+
+  /* Strings: English in the code, translations from the page's JSON block (i18n.py). */
+  var messages = {};
+  try {
+    var block = document.getElementById("messages");
+    if (block) messages = JSON.parse(block.textContent);
+  } catch (e) { messages = {}; }
+  var lang = document.documentElement.lang || "en";
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+
+  function fill(text, vars) {
+    return text.replace(/%\((\w+)\)[sd]|%%/g, function (m, k) {
+      if (m === "%%") return "%";
+      return vars && k in vars ? String(vars[k]) : m;
+    });
+  }
+  function t(text, vars) { return fill(messages[text] || text, vars); }
+  function tn(singular, plural, n, vars) {
+    var forms = messages[singular + "\u0000" + plural], v = {num: n};
+    Object.keys(vars || {}).forEach(function (k) { v[k] = vars[k]; });
+    if (forms) {
+      var category = plurals ? plurals.select(n) : (n === 1 ? "one" : "other");
+      return fill(forms[category] || forms.other, v);
+    }
+    return fill(n === 1 ? singular : plural, v);
+  }
 
   function h(tag, attrs, children) {
     var el = document.createElement(tag);
@@ -15,6 +42,13 @@
       if (c) el.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
     });
     return el;
+  }
+  /* Text someone typed (a position, a title, an option): its own direction. */
+  function userText(tag, text, attrs) {
+    attrs = attrs || {};
+    attrs.dir = "auto";
+    attrs.text = text;
+    return h(tag, attrs);
   }
 
   function pct(n, total) { return total ? Math.round(100 * n / total) : 0; }
@@ -33,28 +67,43 @@
     return f;
   }
 
+  var ATTENDANCE = {onsite: t("In the room"), online: t("Online")};
+  var GROUPS = {government: t("Government"), civil_society: t("Civil society"), private_sector: t("Private sector"),
+    technical_community: t("Technical community"), academia: t("Academia"),
+    intergovernmental: t("Intergovernmental organization"), media: t("Media"), other: t("Other"),
+    unspecified: t("Not given")};
+
   function legend() {
     return h("p", {cls: "legend", "aria-hidden": "true"}, [
-      h("span", {}, [h("span", {cls: "swatch onsite"}), "In the room"]),
-      h("span", {}, [h("span", {cls: "swatch online"}), "Online"])]);
+      h("span", {}, [h("span", {cls: "swatch onsite"}), t("In the room")]),
+      h("span", {}, [h("span", {cls: "swatch online"}), t("Online (striped)")])]);
+  }
+
+  function split(onsite, online) {
+    return t("%(n)d in the room", {n: onsite}) + " · " + t("%(n)d online", {n: online});
   }
 
   /* The same markup as the results_block macro of templates/participation/_live.html. */
-  function results(r) {
+  function results(r, prompt, screen) {
     var total = r.votes_total, frag = document.createDocumentFragment();
-    frag.appendChild(h("p", {cls: "meta results-total", text: total + (total === 1 ? " person" : " people") +
-      " voted · " + r.voters.onsite + " in the room · " + r.voters.online + " online"}));
-    var ul = h("ul", {cls: "results"});
+    frag.appendChild(h("p", {cls: "meta results-total",
+      text: tn("%(num)d person voted", "%(num)d people voted", total) + " · " + split(r.voters.onsite, r.voters.online)}));
+    var ul = h("ul", {cls: "results" + (screen && r.options.length > 5 ? " many" : "")});
     r.options.forEach(function (o) {
+      var bar = h("div", {cls: "bar", "aria-hidden": "true"}, [
+        h("span", {cls: "onsite", style: width(o.onsite, total)}),
+        h("span", {cls: "online", style: width(o.online, total)})]);
+      var splitText = h("p", {cls: "split", text: split(o.onsite, o.online)});
       ul.appendChild(h("li", {}, [
-        h("div", {cls: "label"}, [h("span", {text: o.label}),
-          h("span", {cls: "figure", text: o.count + " · " + pct(o.count, total) + "%"})]),
-        h("div", {cls: "bar", "aria-hidden": "true"}, [
-          h("span", {cls: "onsite", style: width(o.onsite, total)}),
-          h("span", {cls: "online", style: width(o.online, total)})]),
-        h("p", {cls: "split", text: o.onsite + " in the room · " + o.online + " online"})]));
+        h("div", {cls: "label"}, [userText("span", o.label, {cls: "option-label"}),
+          h("span", {cls: "figure", text: pct(o.count, total) + "% · " + o.count})]),
+        screen ? h("div", {cls: "bar-row"}, [bar, splitText]) : bar,
+        screen ? null : splitText]));
     });
     frag.appendChild(ul);
+    if (prompt && prompt.kind === "multiple") {
+      frag.appendChild(h("p", {cls: "multi-note", text: t("Several answers allowed: the percentages add up to more than 100%%.")}));
+    }
     return frag;
   }
 
@@ -67,13 +116,27 @@
   }
 
   function counts(p) {
-    return h("p", {cls: "counts", text: p.agree + " agree · " + p.disagree + " disagree · " + p.pass + " pass"});
+    return h("p", {cls: "counts", text: t("%(n)d agree", {n: p.agree}) + " · " + t("%(n)d disagree", {n: p.disagree}) +
+      " · " + t("%(n)d pass", {n: p.pass})});
+  }
+
+  /* "In the room · Academia · for “Option”" (what this client may see of the author). */
+  function positionMeta(p, prompt) {
+    var bits = [];
+    if (p.attendance) bits.push(ATTENDANCE[p.attendance]);
+    if (p.stakeholder_group) bits.push(GROUPS[p.stakeholder_group]);
+    var option = prompt && prompt.options.filter(function (o) { return o.id === p.option_id; })[0];
+    var out = [bits.join(" · ")];
+    if (option) out.push((bits.length ? " · " : "") + t("for") + " “", userText("span", option.label), "”");
+    return out;
   }
 
   function upsert(list, item) {
     for (var i = 0; i < list.length; i++) if (list[i].id === item.id) { list[i] = item; return; }
     list.push(item);
   }
+
+  function byId(list, id) { return list.filter(function (x) { return x.id === id; })[0] || null; }
 
   /* Apply a prompt_changed to a held state: the prompt, the agenda order, which prompt is open. */
   function applyPrompt(S, p) {
@@ -83,18 +146,33 @@
     else if (S.open_prompt_id === p.id) S.open_prompt_id = null;
   }
 
-  /* Re-render a region without losing what the user is typing or where the focus is. */
-  function preserving(root, fn) {
-    var active = document.activeElement, focusId = active && active.id, values = {};
-    root.querySelectorAll("input[id]:not([type=hidden]), textarea[id], select[id]").forEach(function (el) {
-      values[el.id] = el.type === "checkbox" || el.type === "radio" ? null : el.value;
-    });
+  /* The question screens and phones are on: the open one, else the one closed last (state.py). */
+  function displayPrompt(S) {
+    var open = byId(S.prompts, S.open_prompt_id);
+    if (open) return open;
+    var closed = S.prompts.filter(function (p) { return p.status === "closed" && p.closed_at; });
+    closed.sort(function (a, b) { return a.closed_at < b.closed_at ? 1 : -1; });
+    return closed[0] || null;
+  }
+  function shownResults(S) {
+    var p = displayPrompt(S);
+    return p && S.results[p.id] ? p : null;
+  }
+
+  /* Re-render without losing what is typed or where the focus is: every control has an id;
+     when the focused one is gone, focus goes to `fallback` (an element or an id). */
+  function keeping(root, fn, fallback) {
+    var active = document.activeElement, focusId = active && active !== document.body && active.id, values = {};
+    root.querySelectorAll("input[id]:not([type=hidden]):not([type=radio]):not([type=checkbox]), textarea[id], select[id]")
+      .forEach(function (el) { values[el.id] = el.value; });
     fn();
     Object.keys(values).forEach(function (id) {
       var el = document.getElementById(id);
-      if (el && values[id] !== null && !el.value) el.value = values[id];
+      if (el && values[id] && !el.value) el.value = values[id];
     });
-    var again = focusId && document.getElementById(focusId);
+    if (!focusId || document.activeElement === active) return;
+    var again = document.getElementById(focusId);
+    if (!again && fallback) again = typeof fallback === "string" ? document.getElementById(fallback) : fallback;
     if (again && again !== document.activeElement) again.focus();
   }
 
@@ -105,12 +183,50 @@
     return s;
   }
 
-  function say(text, isError) {
+  /* One polite live region per page: acks, errors and changes, each said once. */
+  function say(text, kind) {
     var el = document.getElementById("ack");
     if (!el) return;
-    el.textContent = text;
-    el.className = "ack" + (isError ? " error" : " ok");
+    el.textContent = text || "";
+    el.className = "ack" + (kind ? " " + kind : (text ? " ok" : ""));
   }
+
+  function store(key, value) {
+    try {
+      if (value === undefined || value === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, JSON.stringify(value));
+    } catch (e) { /* private mode: the page still works, it only forgets */ }
+  }
+  function load(key, fallback) {
+    try { var v = localStorage.getItem(key); return v === null ? fallback : JSON.parse(v); } catch (e) { return fallback; }
+  }
+
+  /* Actions made while the socket is down, kept on the device and sent when it comes back.
+     Retrying is safe: a vote or a reaction replaces the earlier one, a position has its client_id. */
+  function Outbox(code) {
+    this.key = "facilitator:outbox:" + code;
+    this.items = load(this.key, []);
+  }
+  Outbox.prototype.save = function () { store(this.key, this.items.length ? this.items : null); };
+  Outbox.prototype.put = function (name, payload, same) {
+    this.items = this.items.filter(function (i) { return !(i.name === name && same && same(i.payload)); });
+    this.items.push({name: name, payload: payload});
+    this.save();
+  };
+  Outbox.prototype.flush = function (socket, done) {
+    var self = this;
+    if (self.sending || !self.items.length || !socket.connected) return;
+    self.sending = true;
+    var item = self.items[0];
+    socket.timeout(10000).emit(item.name, item.payload, function (err, ack) {
+      self.sending = false;
+      if (err) return;  // still no answer: kept for the next connection
+      self.items.shift();
+      self.save();
+      done(item.name, ack, item.payload, true);
+      self.flush(socket, done);
+    });
+  };
 
   /* Connect to /live; the browser's session cookie says who we are. */
   function connect(auth, handlers) {
@@ -118,46 +234,63 @@
     var status = document.getElementById("live-status");
     var socket = io("/live", {auth: auth});
     function show(text, cls) { if (status) { status.textContent = text; status.className = "live-status " + cls; } }
-    socket.on("connect", function () { show("Live", "on"); });
-    socket.on("disconnect", function () { show("Reconnecting… (the buttons still work)", "off"); });
+    socket.on("connect", function () { show(t("Live"), "on"); });
+    socket.on("disconnect", function () { show(t("Connection lost, reconnecting…"), "off"); });
     socket.on("connect_error", function (err) {
-      show("Not connected (the buttons still work)", "off");
-      if (err && err.data && err.data.message) say(err.data.message, true);
+      var data = err && err.data;
+      show(t("Not connected"), "off");
+      if (data && data.message) say(data.message, "error");
     });
     Object.keys(handlers).forEach(function (name) { socket.on(name, handlers[name]); });
     return socket;
   }
 
-  /* While connected, send forms marked data-event over the socket instead of posting them. */
-  function takeOver(root, socket, payloads, done) {
+  function setBusy(f, busy) {
+    f.querySelectorAll("button").forEach(function (b) {
+      if (busy) b.setAttribute("aria-disabled", "true"); else b.removeAttribute("aria-disabled");
+    });
+    f.setAttribute("data-busy", busy ? "1" : "");
+  }
+
+  /* Send forms marked data-event over the socket instead of posting them.
+     While the socket reconnects, `offline(name, payload, form)` decides: true when it kept the
+     action (an outbox), else the page says to wait. A form posts as usual only when there is
+     no live connection to wait for (no script support, or the server refused the socket). */
+  function takeOver(root, socket, payloads, done, offline) {
     var lastButton = null;
     root.addEventListener("click", function (e) {
-      var b = e.target.closest && e.target.closest("button[type=submit], button:not([type])");
-      lastButton = b;
+      lastButton = e.target.closest && e.target.closest("button[type=submit], button:not([type])");
     });
     root.addEventListener("submit", function (e) {
       var f = e.target, name = f.getAttribute("data-event");
-      if (!name || !socket || !socket.connected || !payloads[name]) return;
+      if (!name || !socket || !payloads[name]) return;
+      if (!socket.connected && !socket.active) return;  // refused for good: the form post still works
+      e.preventDefault();
+      if (f.getAttribute("data-busy")) return;
       var button = e.submitter || lastButton;
       var payload = payloads[name](f, button);
-      e.preventDefault();
-      if (typeof payload === "string") { say(payload, true); return; }
-      var buttons = f.querySelectorAll("button");
-      buttons.forEach(function (b) { b.disabled = true; });
+      if (payload === null) return;
+      if (typeof payload === "string") { say(payload, "error"); return; }
+      if (!socket.connected) {
+        if (!(offline && offline(name, payload, f))) say(t("No connection right now. Wait until it says Live, then try again."), "error");
+        return;
+      }
+      setBusy(f, true);
       socket.timeout(10000).emit(name, payload, function (err, ack) {
-        buttons.forEach(function (b) { b.disabled = false; });
-        if (err) ack = {ok: false, error: {message: "No answer from the server. Please try again."}};
-        if (!ack.ok) say(ack.error && ack.error.message || "That did not work.", true);
-        done(name, ack, payload, f);
+        setBusy(f, false);
+        if (err) {
+          if (!(offline && offline(name, payload, f))) say(t("No answer from the server. Please try again."), "error");
+          return;
+        }
+        if (!ack.ok) say(ack.error && ack.error.message || t("That did not work."), "error");
+        done(name, ack, payload, false, f);
       });
     });
   }
 
-  window.Live = {h: h, form: form, legend: legend, results: results, keepLatest: keepLatest, counts: counts,
-    upsert: upsert, applyPrompt: applyPrompt, preserving: preserving, clientId: clientId, say: say, connect: connect, takeOver: takeOver,
-    ATTENDANCE: {onsite: "In the room", online: "Online"},
-    GROUPS: {government: "Government", civil_society: "Civil society", private_sector: "Private sector",
-      technical_community: "Technical community", academia: "Academia",
-      intergovernmental: "Intergovernmental organization", media: "Media", other: "Other",
-      unspecified: "Not given"}};
+  window.Live = {t: t, tn: tn, h: h, userText: userText, form: form, legend: legend, results: results,
+    keepLatest: keepLatest, counts: counts, positionMeta: positionMeta, upsert: upsert, byId: byId,
+    applyPrompt: applyPrompt, displayPrompt: displayPrompt, shownResults: shownResults, keeping: keeping,
+    clientId: clientId, say: say, store: store, load: load, Outbox: Outbox, connect: connect, takeOver: takeOver,
+    ATTENDANCE: ATTENDANCE, GROUPS: GROUPS};
 })();

@@ -1,79 +1,95 @@
-/* Participant page, progressively enhanced: live updates and socket actions with acks.
-   Without JavaScript (or without a connection) every form still posts. */
+/* Participant page, progressively enhanced: live updates, socket actions with acks, an outbox
+   for actions made while the connection is down, and drafts kept per question on the phone.
+   Without JavaScript (or when the server refuses the socket) every form still posts. */
 (function () {
   "use strict";
   var app = document.getElementById("app"), L = window.Live;
   if (!app || !L || !window.io) return;
-  var h = L.h, code = app.getAttribute("data-code"), live = document.getElementById("live");
+  var h = L.h, t = L.t, code = app.getAttribute("data-code"), live = document.getElementById("live");
   var max = +app.getAttribute("data-max"), pre = app.getAttribute("data-moderation") === "pre";
-  var mine = {};
+  var mine = {}, queuedVote = {}, outbox = new L.Outbox(code), draftsKey = "facilitator:drafts:" + code;
   JSON.parse(app.getAttribute("data-mine") || "[]").forEach(function (id) { mine[id] = true; });
-  var S = null, first = true;
+  var S = null, first = true, resultsShownFor = null;
 
-  function openPrompt() {
-    return S.prompts.filter(function (p) { return p.id === S.open_prompt_id; })[0] || null;
-  }
+  function openPrompt() { return S && L.byId(S.prompts, S.open_prompt_id); }
   function key() { return S.workshop.status + "-" + (S.open_prompt_id || ""); }
   function isMine(p) { return mine[p.id] || p.status === "pending"; }
-  function myVote(prompt) { return (S.me.votes[prompt.id] || []).map(Number); }
-
+  function myVote(prompt) { return (queuedVote[prompt.id] || S.me.votes[prompt.id] || []).map(Number); }
   function named(el, id) { el.id = id; return el; }
+
+  /* Drafts: {prompt_id: {text, option_id}} in localStorage, kept until the position is acknowledged. */
+  function drafts() { return L.load(draftsKey, {}); }
+  function saveDraft(promptId, text, optionId) {
+    var all = drafts();
+    if (text && text.trim()) all[promptId] = {text: text, option_id: optionId || ""};
+    else delete all[promptId];
+    L.store(draftsKey, Object.keys(all).length ? all : null);
+  }
 
   function stage(prompt) {
     if (S.workshop.status === "ended") {
-      return h("section", {cls: "notice stage"}, [h("h2", {text: "The workshop has ended"}),
-        h("p", {text: "Thank you for taking part. Your votes and positions are recorded."})]);
+      return h("section", {cls: "notice stage", "aria-labelledby": "end-h"}, [
+        h("h2", {id: "end-h", tabindex: "-1", text: t("The workshop has ended")}),
+        h("p", {text: t("Thank you for taking part. Your votes and positions are recorded.")})]);
     }
     if (!prompt) {
-      return h("section", {cls: "stage waiting"}, [
-        h("h2", {text: "Waiting for the moderator to open the next question"}),
-        h("p", {cls: "hint", text: "This page updates by itself."})]);
+      return h("section", {cls: "stage waiting", "aria-labelledby": "wait-h"}, [
+        h("h2", {id: "wait-h", tabindex: "-1", text: t("Waiting for the moderator to open the next question")}),
+        h("p", {cls: "hint", text: t("This page updates by itself.")})]);
     }
     var voted = myVote(prompt), multiple = prompt.kind === "multiple";
-    var fieldset = h("fieldset", {}, [h("legend", {}, ["Your vote ",
-      h("span", {cls: "hint", text: multiple ? "(choose one or more)" : "(choose one)"})])]);
+    var fieldset = h("fieldset", {}, [h("legend", {}, [t("Your vote") + " ",
+      h("span", {cls: "hint", text: "(" + (multiple ? t("choose one or more") : t("choose one")) + ")"})])]);
     prompt.options.forEach(function (o) {
       fieldset.appendChild(h("label", {cls: "choice option"}, [h("input", {type: multiple ? "checkbox" : "radio",
-        name: "option_ids", value: o.id, checked: voted.indexOf(o.id) >= 0}), " " + o.label]));
+        name: "option_ids", value: o.id, id: "option-" + o.id, checked: voted.indexOf(o.id) >= 0}), " ",
+        L.userText("span", o.label)]));
     });
     return h("section", {id: "prompt", cls: "stage", "aria-labelledby": "q-h"}, [
-      h("p", {cls: "meta", text: "Question " + prompt.order + " of " + S.prompts.length}),
-      h("h2", {id: "q-h", cls: "question", text: prompt.text}),
+      h("p", {cls: "meta", text: t("Question %(n)d of %(total)d", {n: prompt.order, total: S.prompts.length})}),
+      L.userText("h2", prompt.text, {id: "q-h", cls: "question", tabindex: "-1"}),
       named(L.form("/j/" + code + "/vote", "cast_vote", {prompt_id: prompt.id}, [fieldset,
         h("p", {cls: "hint", id: "vote-state"}),
-        h("button", {type: "submit", cls: "wide"})], null), "vote")]);
+        h("button", {type: "submit", cls: "wide", id: "vote-submit"})], null), "vote")]);
   }
 
   function writeBox(prompt) {
-    var select = h("select", {id: "position-option", name: "option_id"}, [h("option", {value: "", text: "No particular option"})]);
+    var select = h("select", {id: "position-option", name: "option_id"}, [h("option", {value: "", text: t("No particular option")})]);
     prompt.options.forEach(function (o) { select.appendChild(h("option", {value: o.id, text: o.label})); });
-    return h("section", {id: "write", "aria-labelledby": "write-h"}, [h("h2", {id: "write-h", text: "Your position"}),
+    var draft = drafts()[prompt.id];
+    var area = h("textarea", {id: "position-text", name: "text", maxlength: max, required: true, dir: "auto",
+      "aria-describedby": "position-count"});
+    if (draft) { area.value = draft.text; select.value = String(draft.option_id || ""); }
+    return h("section", {id: "write", "aria-labelledby": "write-h"}, [h("h2", {id: "write-h", text: t("Your position")}),
       named(L.form("/j/" + code + "/position", "submit_position", {prompt_id: prompt.id, client_id: L.clientId()}, [
-        h("div", {cls: "field"}, [h("label", {"for": "position-text", text: "In a sentence or two, what is your position?"}),
-          h("textarea", {id: "position-text", name: "text", maxlength: max, required: true, "aria-describedby": "position-count"}),
-          h("p", {cls: "hint", id: "position-count"})]),
-        h("div", {cls: "field"}, [h("label", {"for": "position-option", text: "It argues for (optional)"}), select]),
-        h("button", {type: "submit", cls: "wide", text: "Post my position"})], "stack"), "position")]);
+        h("div", {cls: "field"}, [h("label", {"for": "position-text", text: t("In a sentence or two, what is your position?")}),
+          area, h("p", {cls: "hint", id: "position-count"})]),
+        h("div", {cls: "field"}, [h("label", {"for": "position-option", text: t("It argues for (optional)")}), select]),
+        h("button", {type: "submit", cls: "wide", id: "position-submit", text: t("Post my position")})], "stack"), "position")]);
   }
 
   function renderAll() {
     var prompt = openPrompt(), same = live.getAttribute("data-key") === key();
     if (!same) {
-      // A new stage: earlier messages no longer apply.
-      L.say("");
-      var flashes = document.querySelector(".flashes");
-      if (flashes && !first) flashes.remove();
+      var focusWasInside = live.contains(document.activeElement);
+      if (!first) {
+        var flashes = document.querySelector(".flashes");
+        if (flashes) flashes.remove();
+        L.say(S.workshop.status === "ended" ? t("The workshop has ended.") :
+          prompt ? t("Question %(n)d is open.", {n: prompt.order}) : t("The question is closed."));
+      }
       live.textContent = "";
       live.appendChild(stage(prompt));
-      live.appendChild(h("section", {id: "results", "aria-live": "polite", "aria-labelledby": "results-h", hidden: true}));
+      live.appendChild(h("section", {id: "results", "aria-labelledby": "results-h", hidden: true}));
       if (prompt && S.workshop.status !== "ended") {
         live.appendChild(writeBox(prompt));
         live.appendChild(h("section", {id: "positions", "aria-labelledby": "positions-h"}, [
           h("h2", {id: "positions-h"}), h("ul", {cls: "positions"})]));
       }
       live.setAttribute("data-key", key());
+      if (focusWasInside) live.querySelector("h2[tabindex]").focus();
     }
-    renderVoteState(); renderResults(); renderPositions(); countChars();
+    renderVoteState(); renderResults(); renderPositions(); countChars(); renderDrafts();
     first = false;
   }
 
@@ -81,45 +97,40 @@
     var prompt = openPrompt(), hint = document.getElementById("vote-state");
     if (!prompt || !hint) return;
     var voted = myVote(prompt).length > 0;
-    hint.textContent = voted ? "You have voted. You can change your vote while the question is open." : "You have not voted yet.";
-    var button = hint.parentNode.querySelector("button[type=submit]");
-    if (button) button.textContent = voted ? "Change my vote" : "Vote";
+    hint.textContent = queuedVote[prompt.id] ? t("Your vote is kept on this phone and will be sent when the connection returns.") :
+      voted ? t("You have voted. You can change your vote while the question is open.") : t("You have not voted yet.");
+    document.getElementById("vote-submit").textContent = voted ? t("Change my vote") : t("Vote");
   }
 
   function renderResults() {
-    var box = document.getElementById("results");
+    var box = document.getElementById("results"), shown = L.shownResults(S), prompt = openPrompt();
     if (!box) return;
-    var prompt = openPrompt(), shown = prompt && S.results[prompt.id] ? prompt : null;
-    if (!prompt) {
-      shown = S.prompts.filter(function (p) { return p.status === "closed" && p.results_visible && S.results[p.id]; })
-        .sort(function (a, b) { return (b.closed_at || "") < (a.closed_at || "") ? -1 : 1; })[0] || null;
-    }
     box.textContent = "";
     box.hidden = !shown;
-    if (!shown) return;
-    box.appendChild(h("h2", {id: "results-h", text: shown === prompt ? "Results" : "Results of question " + shown.order}));
-    if (shown !== prompt) box.appendChild(h("p", {cls: "question-small", text: shown.text}));
+    if (!shown) { resultsShownFor = null; return; }
+    box.appendChild(h("h2", {id: "results-h", text: shown === prompt ? t("Results") : t("Results of question %(n)d", {n: shown.order})}));
+    if (shown !== prompt) box.appendChild(L.userText("p", shown.text, {cls: "question-small"}));
     box.appendChild(L.legend());
-    box.appendChild(L.results(S.results[shown.id]));
+    box.appendChild(L.results(S.results[shown.id], shown));
+    if (resultsShownFor !== shown.id && !first) L.say(t("The results of question %(n)d are shown.", {n: shown.order}));
+    resultsShownFor = shown.id;
   }
 
   function positionItem(p, prompt) {
-    var own = isMine(p), option = prompt.options.filter(function (o) { return o.id === p.option_id; })[0];
-    var meta = h("p", {cls: "meta"}, [p.pinned && h("strong", {text: "Pinned"}), p.pinned && " · ",
-      own && h("strong", {text: "Yours"}), own && " · ",
-      L.ATTENDANCE[p.attendance] + (p.stakeholder_group ? " · " + L.GROUPS[p.stakeholder_group] : "") +
-      (option ? " · for “" + option.label + "”" : ""),
-      p.status === "pending" && " · ", p.status === "pending" && h("span", {cls: "status status-pending", text: "waiting for approval"})]);
+    var own = isMine(p);
+    var meta = h("p", {cls: "meta"}, [p.pinned && h("strong", {text: t("Pinned")}), p.pinned && " · ",
+      own && h("strong", {text: t("Yours")}), own && " · "].concat(L.positionMeta(p, prompt), [
+      p.status === "pending" && " · ", p.status === "pending" && h("span", {cls: "status status-pending", text: t("waiting for approval")})]));
     var li = h("li", {id: "position-" + p.id, cls: "position" + (p.pinned ? " pinned" : "") + (p.status === "pending" ? " pending" : "")},
-      [h("p", {cls: "text", text: p.text}), meta, L.counts(p)]);
+      [L.userText("p", p.text, {cls: "text"}), meta, L.counts(p)]);
     if (!own && p.status === "visible") {
       var mineR = S.me.reactions[p.id];
       li.appendChild(L.form("/j/" + code + "/react", "react", {position_id: p.id},
-        [["agree", "Agree"], ["disagree", "Disagree"], ["pass", "Pass"]].map(function (v) {
+        [["agree", t("Agree")], ["disagree", t("Disagree")], ["pass", t("Pass")]].map(function (v) {
           return h("button", {type: "submit", name: "value", value: v[0], id: "r-" + p.id + "-" + v[0],
             "aria-pressed": mineR === v[0] ? "true" : "false", text: v[1]});
         }), "reactions"));
-      li.lastChild.setAttribute("aria-label", "Your reaction");
+      li.lastChild.setAttribute("aria-label", t("Your reaction"));
     }
     return li;
   }
@@ -129,25 +140,78 @@
     if (!section || !prompt) return;
     var items = S.positions.filter(function (p) { return p.prompt_id === prompt.id && p.status !== "hidden"; })
       .sort(function (a, b) { return (b.pinned - a.pinned) || (b.id - a.id); });
-    L.preserving(section, function () {
-      section.querySelector("h2").textContent = "Positions (" + items.length + ")";
+    L.keeping(section, function () {
+      section.querySelector("h2").textContent = t("Positions") + " (" + items.length + ")";
       var ul = section.querySelector("ul");
       ul.textContent = "";
       items.forEach(function (p) { ul.appendChild(positionItem(p, prompt)); });
-      if (!items.length) ul.appendChild(h("li", {cls: "empty hint", text: "No positions yet. Be the first."}));
-    });
+      if (!items.length) ul.appendChild(h("li", {cls: "empty hint", text: t("No positions yet. Be the first.")}));
+    }, "positions-h");
   }
+
+  /* Drafts of questions that are not open any more: shown with a note, until discarded. */
+  function renderDrafts() {
+    var box = document.getElementById("draft"), all = drafts(), open = openPrompt();
+    var kept = Object.keys(all).filter(function (id) { return !open || +id !== open.id; })
+      .map(function (id) { return {prompt: L.byId(S.prompts, +id), draft: all[id]}; })
+      .filter(function (k) { return k.prompt; });
+    box.hidden = !kept.length;
+    L.keeping(box, function () {
+      box.textContent = "";
+      if (!kept.length) return;
+      box.appendChild(h("h2", {id: "draft-h", text: t("Your unsent drafts")}));
+      kept.forEach(function (k) {
+        var id = "draft-" + k.prompt.id;
+        box.appendChild(h("div", {cls: "field"}, [
+          h("label", {"for": id, text: t("Question %(n)d closed before you sent your position. Your draft is kept on this phone; it comes back if the question opens again.", {n: k.prompt.order})}),
+          h("textarea", {id: id, readonly: true, dir: "auto", text: k.draft.text}),
+          h("button", {type: "button", cls: "secondary small", id: "discard-" + k.prompt.id,
+            "data-discard": k.prompt.id, text: t("Discard this draft")})]));
+      });
+    }, "main");
+  }
+  document.getElementById("draft").addEventListener("click", function (e) {
+    var id = e.target.getAttribute && e.target.getAttribute("data-discard");
+    if (!id) return;
+    saveDraft(id, "");
+    renderDrafts();
+    L.say(t("Draft discarded."));
+  });
 
   function countChars() {
     var area = document.getElementById("position-text"), hint = document.getElementById("position-count");
     if (!area || !hint) return;
     var left = max - area.value.length;
-    hint.textContent = left + " of " + max + " characters left." + (pre ? " A moderator approves positions before others see them." : "");
+    hint.textContent = t("%(left)d of %(max)d characters left.", {left: left, max: max}) +
+      (pre ? " " + t("A moderator approves positions before others see them.") : "");
   }
-  live.addEventListener("input", function (e) { if (e.target.id === "position-text") countChars(); });
+  live.addEventListener("input", function (e) {
+    var f = document.getElementById("position");
+    if (!f || !f.contains(e.target)) return;
+    countChars();
+    saveDraft(f.elements.prompt_id.value, f.elements.text.value, f.elements.option_id.value);
+  });
+  live.addEventListener("change", function (e) {
+    var f = document.getElementById("position");
+    if (f && e.target.id === "position-option") saveDraft(f.elements.prompt_id.value, f.elements.text.value, f.elements.option_id.value);
+  });
+
+  function onPosition(p) {
+    if (!S) return;
+    if (p.status === "hidden" && !mine[p.id]) S.positions = S.positions.filter(function (x) { return x.id !== p.id; });
+    else L.upsert(S.positions, p);
+    renderPositions();
+  }
+
+  function flush() { if (S) outbox.flush(socket, done); }
 
   var socket = L.connect({workshop: code}, {
-    state: function (s) { S = s; renderAll(); },
+    state: function (s) {
+      S = s;
+      renderAll();
+      if (outbox.items.length) L.say(t("Sending what you did while the connection was down…"), "waiting");
+      flush();
+    },
     prompt_changed: function (p) {
       if (!S) return;
       L.applyPrompt(S, p);
@@ -159,23 +223,66 @@
     position_changed: onPosition,
     workshop_changed: function (w) { if (S) { S.workshop.status = w.status; S.workshop.title = w.title; renderAll(); } }
   });
+  setInterval(flush, 15000);
 
-  function onPosition(p) {
+  var SENT = {
+    cast_vote: t("Your vote is recorded."),
+    submit_position: t("Your position is posted."),
+    react: t("Your reaction is recorded.")
+  };
+
+  /* While the connection is down: keep the action on the phone (a later vote or reaction replaces
+     a queued one) and send it when the connection returns. */
+  function keepOffline(name, payload) {
+    outbox.put(name, payload, function (queued) {
+      return name === "cast_vote" ? queued.prompt_id === payload.prompt_id :
+        name === "react" ? queued.position_id === payload.position_id : queued.client_id === payload.client_id;
+    });
+    if (name === "cast_vote") { queuedVote[payload.prompt_id] = payload.option_ids; renderVoteState(); }
+    L.say(t("No connection right now. What you did is kept on this phone and will be sent when the connection returns."), "waiting");
+    return true;
+  }
+
+  function done(name, ack, payload, fromOutbox, f) {
+    if (name === "cast_vote") delete queuedVote[payload.prompt_id];
+    if (!ack.ok) {
+      if (fromOutbox) L.say(t("Not recorded: %(reason)s", {reason: ack.error && ack.error.message || ""}), "error");
+      if (name === "submit_position" && ack.error && ack.error.code === "conflict" && f) f.elements.client_id.value = L.clientId();
+      if (S) renderVoteState();
+      return;
+    }
+    L.say(fromOutbox ? t("Sent after the connection came back.") + " " + SENT[name] : SENT[name]);
     if (!S) return;
-    if (p.status === "hidden" && !mine[p.id]) S.positions = S.positions.filter(function (x) { return x.id !== p.id; });
-    else L.upsert(S.positions, p);
-    renderPositions();
+    if (name === "cast_vote") {
+      S.me.votes[payload.prompt_id] = payload.option_ids;
+      renderVoteState();
+    } else if (name === "submit_position") {
+      mine[ack.position_id] = true;
+      if (ack.position) L.upsert(S.positions, ack.position);
+      var form = document.getElementById("position");
+      if (form && form.elements.client_id.value === payload.client_id) {
+        form.elements.text.value = "";
+        form.elements.option_id.value = "";
+        form.elements.client_id.value = L.clientId();
+      }
+      saveDraft(payload.prompt_id, "");
+      if (ack.status === "pending") L.say(t("Your position is sent; it will appear once a moderator approves it."));
+      countChars(); renderPositions(); renderDrafts();
+    } else if (name === "react") {
+      S.me.reactions[payload.position_id] = payload.value;
+      renderPositions();
+    }
   }
 
   L.takeOver(live, socket, {
     cast_vote: function (f) {
       var ids = [].map.call(f.querySelectorAll("input[name=option_ids]:checked"), function (i) { return +i.value; });
-      if (!ids.length) return "Choose an option before voting.";
+      if (!ids.length) return t("Choose an option before voting.");
       return {prompt_id: +f.elements.prompt_id.value, option_ids: ids};
     },
     submit_position: function (f) {
       var text = f.elements.text.value.trim(), option = f.elements.option_id.value;
-      if (!text) return "Write your position before sending it.";
+      if (!text) return t("Write your position before sending it.");
       var payload = {prompt_id: +f.elements.prompt_id.value, text: text, client_id: f.elements.client_id.value};
       if (option) payload.option_id = +option;
       return payload;
@@ -183,27 +290,5 @@
     react: function (f, button) {
       return {position_id: +f.elements.position_id.value, value: button ? button.value : "pass"};
     }
-  }, function (name, ack, payload, f) {
-    if (!ack.ok) {
-      if (ack.error && ack.error.code === "conflict" && name === "submit_position") f.elements.client_id.value = L.clientId();
-      return;
-    }
-    if (name === "cast_vote") {
-      S.me.votes[payload.prompt_id] = payload.option_ids;
-      renderVoteState();
-      L.say("Your vote is recorded.");
-    } else if (name === "submit_position") {
-      mine[ack.position_id] = true;
-      f.elements.text.value = "";
-      f.elements.option_id.value = "";
-      f.elements.client_id.value = L.clientId();
-      countChars();
-      renderPositions();
-      L.say(ack.status === "pending" ? "Your position is sent; it will appear once a moderator approves it." : "Your position is posted.");
-    } else if (name === "react") {
-      S.me.reactions[payload.position_id] = payload.value;
-      renderPositions();
-      L.say("Your reaction is recorded.");
-    }
-  });
+  }, done, keepOffline);
 })();
