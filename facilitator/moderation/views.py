@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
+from flask_babel import gettext as _
+
 from ..errors import DomainError, invalid_from_form
 from ..extensions import db
 from ..participation.connection import SESSION_MODERATOR_TOKENS, moderator_identity
@@ -22,6 +24,7 @@ from ..workshops.models import Workshop
 from ..addresses import public_url
 from ..workshops.services import find_workshop
 from . import services
+from .steps import confirmation, current_prompt, next_step
 from .forms import EndWorkshopForm, ModeratePositionForm, PromptActionForm, ShowResultsForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/m")
@@ -64,7 +67,13 @@ def console(code: str):
     identity = moderator_identity(workshop, None)
     if identity is None:
         return render_template("moderation/gate.html", workshop=workshop), 403
-    state = build_state(workshop, identity)
+    return render_console(workshop, identity)
+
+
+def render_console(workshop: Workshop, identity: Identity, state: dict | None = None,
+                   confirm: dict | None = None):
+    """The console page; `confirm` asks before an action that ends a live vote or the workshop."""
+    state = state or build_state(workshop, identity)
     return render_template(
         "moderation/console.html",
         workshop=workshop,
@@ -72,12 +81,20 @@ def console(code: str):
         actor=identity.actor,
         groups=STAKEHOLDER_LABELS,
         participant_url=public_url(f"/j/{workshop.code}"),
+        current=current_prompt(state),
+        step=next_step(state),
+        confirmation=confirmation,
+        confirm=confirm,
         form=EndWorkshopForm(),
     )
 
 
-def _moderate(code: str, form_class, action, success: str, anchor: str = ""):
-    """Authorize (403 for anyone but a moderator), validate, call the service, commit, redirect."""
+def _moderate(code: str, form_class, action, success: str, anchor: str = "", event: str | None = None):
+    """Authorize (403 for anyone but a moderator), validate, confirm, call the service, commit, redirect.
+
+    An action that would end a live vote (or the workshop) without `confirm=yes`
+    shows the console with the question instead, and changes nothing.
+    """
     workshop = workshop_or_404(code)
     identity: Identity | None = moderator_identity(workshop, None)
     if identity is None:
@@ -86,6 +103,14 @@ def _moderate(code: str, form_class, action, success: str, anchor: str = ""):
     try:
         if not form.validate_on_submit():
             raise invalid_from_form(form.errors)
+        if event is not None and request.form.get("confirm") != "yes":
+            state = build_state(workshop, identity)
+            prompt_id = getattr(getattr(form, "prompt_id", None), "data", None)
+            question = confirmation(state, event, prompt_id)
+            if question:
+                return render_console(workshop, identity, state, confirm={
+                    "event": event, "prompt_id": prompt_id, "text": question,
+                    "action": request.path})
         message = action(workshop, form, identity.actor) or success
         db.session.commit()
     except DomainError as exc:
@@ -100,23 +125,23 @@ def _moderate(code: str, form_class, action, success: str, anchor: str = ""):
 def open_prompt(code: str):
     return _moderate(code, PromptActionForm,
                      lambda w, f, a: services.open_prompt(w, f.prompt_id.data, a) and None,
-                     "Question opened.", "agenda")
+                     _("Question opened."), "now", event="open_prompt")
 
 
 @bp.post("/<code>/close")
 def close_prompt(code: str):
     return _moderate(code, PromptActionForm,
                      lambda w, f, a: services.close_prompt(w, f.prompt_id.data, a) and None,
-                     "Question closed.", "agenda")
+                     _("Question closed."), "now", event="close_prompt")
 
 
 @bp.post("/<code>/results")
 def show_results(code: str):
     def apply(workshop, form, actor):
         services.show_results(workshop, form.prompt_id.data, form.visible.data, actor)
-        return "Results are shown." if form.visible.data else "Results are hidden."
+        return _("Results are shown.") if form.visible.data else _("Results are hidden.")
 
-    return _moderate(code, ShowResultsForm, apply, "", "agenda")
+    return _moderate(code, ShowResultsForm, apply, "", "now")
 
 
 @bp.post("/<code>/moderate")
@@ -124,8 +149,8 @@ def moderate(code: str):
     def apply(workshop, form, actor):
         position = services.moderate_position(workshop, form.position_id.data, form.action.data,
                                               actor, form.reason.data)
-        return {"approve": "Position approved.", "hide": "Position hidden.",
-                "pin": "Position pinned.", "unpin": "Position unpinned."}[form.action.data] \
+        return {"approve": _("Position approved."), "hide": _("Position hidden."),
+                "pin": _("Position pinned."), "unpin": _("Position unpinned.")}[form.action.data] \
             if position else None
 
     return _moderate(code, ModeratePositionForm, apply, "", "positions")
@@ -133,11 +158,9 @@ def moderate(code: str):
 
 @bp.post("/<code>/end")
 def end(code: str):
-    """End the workshop; the form must carry the confirmation box."""
+    """End the workshop, once confirmed."""
     def apply(workshop, form, actor):
-        if request.form.get("confirm") != "yes":
-            raise DomainError("Tick the confirmation box to end the workshop.")
         services.end_workshop(workshop, actor)
-        return "The workshop has ended. Results can still be shown."
+        return _("The workshop has ended. Results can still be shown.")
 
-    return _moderate(code, EndWorkshopForm, apply, "", "end")
+    return _moderate(code, EndWorkshopForm, apply, "", "now", event="end_workshop")

@@ -1,54 +1,134 @@
-/* Moderator console: live tallies, participation and positions; controls sent as socket events.
-   Every control is also a plain form post, used when the socket is not connected. */
+/* Moderator console: the current question with its one next step, the agenda, participation and
+   positions, kept live; controls sent as socket events, with a confirmation before anything that
+   ends a live vote or the workshop (moderation/steps.py has the same rules for the form posts). */
 (function () {
   "use strict";
   var root = document.getElementById("console"), L = window.Live;
   if (!root || !L || !window.io) return;
-  var h = L.h, code = root.getAttribute("data-code"), base = "/m/" + code + "/";
-  var S = null;
+  var h = L.h, t = L.t, code = root.getAttribute("data-code"), base = "/m/" + code + "/";
+  var S = null, pending = null;  // pending: the action waiting for its confirmation
+  var URLS = {open_prompt: base + "open", close_prompt: base + "close", show_results: base + "results", end_workshop: base + "end"};
 
   function ended() { return S.workshop.status === "ended"; }
   function status(text, cls) { return h("span", {cls: "status status-" + (cls || text), text: text}); }
+  var STATUS = {open: t("voting open"), closed: t("voting closed"), pending: t("not opened yet")};
+  var SHORT = {open: t("open"), closed: t("closed"), pending: t("pending")};
 
-  function promptCard(p) {
-    var actions = h("div", {cls: "actions"});
-    if (!ended()) {
-      actions.appendChild(p.status === "open"
-        ? L.form(base + "close", "close_prompt", {prompt_id: p.id}, [h("button", {type: "submit", cls: "secondary", text: "Close question " + p.order})])
-        : L.form(base + "open", "open_prompt", {prompt_id: p.id}, [h("button", {type: "submit", text: (p.status === "closed" ? "Reopen" : "Open") + " question " + p.order})]));
+  function currentPrompt() { return L.displayPrompt(S) || S.prompts[0] || null; }
+  function voters(id) { return S.results[id] ? S.results[id].votes_total : 0; }
+
+  function nextStep() {
+    if (ended()) return null;
+    var p = currentPrompt();
+    if (!p) return null;
+    if (p.status === "open") return {event: "close_prompt", prompt: p, label: t("Close voting on question %(n)d", {n: p.order})};
+    if (p.status === "pending") return {event: "open_prompt", prompt: p, label: t("Open question %(n)d", {n: p.order})};
+    if (!p.results_visible) return {event: "show_results", prompt: p, label: t("Show the results of question %(n)d", {n: p.order})};
+    var waiting = S.prompts.filter(function (q) { return q.status === "pending"; });
+    var next = waiting.filter(function (q) { return q.order > p.order; })[0] || waiting[0];
+    if (next) return {event: "open_prompt", prompt: next, label: t("Open question %(n)d", {n: next.order})};
+    return {event: "end_workshop", prompt: null, label: t("End the workshop")};
+  }
+
+  function confirmation(event, promptId) {
+    var open = L.byId(S.prompts, S.open_prompt_id);
+    if (event === "end_workshop") return t("End the workshop? Every question closes and nobody can vote or post any more. Results can still be shown afterwards.");
+    if (!open) return null;
+    if (event === "close_prompt" && promptId === open.id) {
+      return t("Close voting on question %(n)d? %(votes)d voted so far; nobody can vote or post on it any more.", {n: open.order, votes: voters(open.id)});
     }
-    actions.appendChild(L.form(base + "results", "show_results", {prompt_id: p.id, visible: p.results_visible ? "false" : "true"},
-      [h("button", {type: "submit", cls: "secondary", text: (p.results_visible ? "Hide" : "Show") + " results"})]));
-    var tally = h("div", {cls: "tally", "aria-live": "polite"});
-    if (S.results[p.id]) tally.appendChild(L.results(S.results[p.id]));
-    return h("article", {cls: "card prompt-card" + (p.status === "open" ? " is-open" : ""), id: "prompt-" + p.id,
-      "data-prompt": p.id, "aria-labelledby": "prompt-" + p.id + "-h"}, [
-      h("h3", {id: "prompt-" + p.id + "-h", text: p.order + ". " + p.text}),
-      h("p", {cls: "meta"}, [status(p.status), " · " + (p.kind === "multiple" ? "several options" : "one option") +
-        " · results " + (p.results_visible ? "shown" : "hidden") + " to participants"]),
-      actions, tally]);
+    var target = L.byId(S.prompts, promptId);
+    if (event === "open_prompt" && target && promptId !== open.id) {
+      return t("Question %(open)d is still open (%(votes)d voted). Opening question %(n)d closes it.", {open: open.order, votes: voters(open.id), n: target.order});
+    }
+    return null;
+  }
+
+  function action(event, prompt, label, id, cls, visible) {
+    var fields = prompt ? {prompt_id: prompt.id} : {};
+    if (visible !== undefined) fields.visible = visible;
+    var f = L.form(URLS[event], event, fields, [h("button", {type: "submit", id: id, cls: cls === undefined ? "secondary small" : cls, text: label})]);
+    var ask = confirmation(event, prompt ? prompt.id : null);
+    if (ask) f.setAttribute("data-confirm", ask);
+    return f;
+  }
+
+  function renderNow() {
+    var box = document.getElementById("now"), p = currentPrompt(), step = nextStep();
+    L.keeping(box, function () {
+      box.textContent = "";
+      box.className = "now" + (p && p.status === "open" ? " is-open" : "");
+      if (!p) {
+        box.appendChild(h("h2", {id: "now-h", tabindex: "-1", text: t("No questions")}));
+        return;
+      }
+      box.appendChild(h("h2", {id: "now-h", tabindex: "-1"}, [t("Question %(n)d of %(total)d", {n: p.order, total: S.prompts.length}) + " ",
+        status(STATUS[p.status], p.status)]));
+      box.appendChild(L.userText("p", p.text, {cls: "question"}));
+      box.appendChild(h("p", {cls: "meta", text: (p.kind === "multiple" ? t("several options") : t("one option")) + " · " +
+        (p.results_visible ? t("results shown to participants and the screen") : t("results hidden from participants and the screen"))}));
+      if (pending) box.appendChild(confirmBox());
+      if (ended()) {
+        box.appendChild(h("div", {cls: "done-box", id: "ended-box"}, [
+          h("p", {}, [h("strong", {text: t("The workshop has ended.")}), " " + t("You can still show or hide results.")]),
+          h("p", {}, [h("a", {cls: "button", href: "/w/" + code + "/summary", id: "ended-summary", text: t("Open the summary and report")})])]));
+      }
+      var next = h("div", {cls: "next actions", id: "next"});
+      if (step) next.appendChild(action(step.event, step.prompt, step.label, "next-step", step.event === "end_workshop" ? "danger" : "",
+        step.event === "show_results" ? "true" : undefined));
+      box.appendChild(next);
+      var more = h("div", {cls: "actions", id: "now-actions"});
+      if (!ended()) {
+        if (p.status === "open" && !(step && step.event === "close_prompt")) more.appendChild(action("close_prompt", p, t("Close voting"), "now-toggle"));
+        else if (p.status !== "open" && !(step && step.event === "open_prompt" && step.prompt === p)) {
+          more.appendChild(action("open_prompt", p, p.status === "closed" ? t("Reopen question %(n)d", {n: p.order}) : t("Open question %(n)d", {n: p.order}), "now-toggle"));
+        }
+      }
+      if (!(step && step.event === "show_results")) {
+        more.appendChild(action("show_results", p, p.results_visible ? t("Hide results") : t("Show results"), "now-results", undefined, p.results_visible ? "false" : "true"));
+      }
+      box.appendChild(more);
+      var tally = h("div", {cls: "tally", id: "now-tally"});
+      if (S.results[p.id]) { tally.appendChild(L.legend()); tally.appendChild(L.results(S.results[p.id], p)); }
+      box.appendChild(tally);
+    }, pending ? "confirm-yes" : "next-step");
+    if (pending && !box.contains(document.activeElement)) document.getElementById("confirm-yes").focus();
+  }
+
+  function confirmBox() {
+    return h("div", {cls: "confirm", id: "confirm", role: "alertdialog", "aria-labelledby": "confirm-text"}, [
+      h("p", {id: "confirm-text", text: pending.text}),
+      h("div", {cls: "actions"}, [
+        h("button", {type: "button", id: "confirm-yes", cls: pending.name === "end_workshop" ? "danger" : "", text: t("Yes, do it")}),
+        h("button", {type: "button", id: "confirm-no", cls: "secondary", text: t("Cancel")})])]);
   }
 
   function renderAgenda() {
-    var cards = document.getElementById("prompt-cards");
-    L.preserving(cards, function () {
-      cards.textContent = "";
-      S.prompts.forEach(function (p) { cards.appendChild(promptCard(p)); });
-    });
+    var list = document.getElementById("agenda-list"), cur = currentPrompt();
+    L.keeping(list, function () {
+      list.textContent = "";
+      S.prompts.forEach(function (p) {
+        var r = S.results[p.id], acts = h("div", {cls: "actions"});
+        if (!ended()) {
+          acts.appendChild(p.status === "open" ? action("close_prompt", p, t("Close"), "toggle-" + p.id)
+            : action("open_prompt", p, p.status === "closed" ? t("Reopen") : t("Open"), "toggle-" + p.id));
+        }
+        acts.appendChild(action("show_results", p, p.results_visible ? t("Hide results") : t("Show results"), "results-" + p.id, undefined,
+          p.results_visible ? "false" : "true"));
+        list.appendChild(h("li", {id: "agenda-" + p.id, cls: cur && cur.id === p.id ? "current" : null}, [
+          h("div", {cls: "row"}, [L.userText("p", p.order + ". " + p.text, {cls: "qtext"}), status(SHORT[p.status], p.status),
+            r && p.status !== "pending" ? h("span", {cls: "meta", text: L.tn("%(num)d vote", "%(num)d votes", r.votes_total)}) : null]),
+          acts]));
+      });
+    }, "agenda-h");
     var badge = document.getElementById("workshop-status");
     badge.textContent = S.workshop.status;
     badge.className = "status status-" + S.workshop.status;
-    if (ended()) {
-      var end = document.querySelector("#end details");
-      if (end) end.replaceWith(h("p", {text: "The workshop has ended. You can still show or hide results."}));
+    var end = document.getElementById("end-workshop");
+    if (ended() && end) {
+      end.closest("form").replaceWith(h("p", {}, [t("The workshop has ended.") + " ",
+        h("a", {href: "/w/" + code + "/summary", text: t("Summary and report")})]));
     }
-  }
-
-  function renderTally(promptId) {
-    var card = document.getElementById("prompt-" + promptId), tally = card && card.querySelector(".tally");
-    if (!tally) return;
-    tally.textContent = "";
-    tally.appendChild(L.results(S.results[promptId]));
   }
 
   function renderParticipation() {
@@ -64,25 +144,23 @@
   }
 
   function positionItem(p) {
-    var prompt = S.prompts.filter(function (x) { return x.id === p.prompt_id; })[0];
-    var option = prompt && prompt.options.filter(function (o) { return o.id === p.option_id; })[0];
+    var prompt = L.byId(S.prompts, p.prompt_id);
+    var meta = [t("Q%(n)d", {n: prompt ? prompt.order : 0}) + " · "].concat(L.positionMeta(p, prompt));
+    if (p.author_name) meta.push(" · " + t("by") + " ", L.userText("span", p.author_name));
+    meta.push(" · ", status(p.status === "pending" ? t("waiting for approval") : p.status, p.status));
+    if (p.pinned) meta.push(" · ", h("strong", {text: t("pinned")}));
     var li = h("li", {id: "position-" + p.id, cls: "position pos-" + p.status + (p.pinned ? " pinned" : "")}, [
-      h("p", {cls: "text", text: p.text}),
-      h("p", {cls: "meta"}, ["Q" + (prompt ? prompt.order : "?") + " · " + L.ATTENDANCE[p.attendance] +
-        (p.stakeholder_group ? " · " + L.GROUPS[p.stakeholder_group] : "") + (option ? " · for “" + option.label + "”" : "") + " · ",
-        status(p.status === "pending" ? "waiting for approval" : p.status, p.status),
-        p.pinned && " · ", p.pinned && h("strong", {text: "pinned"})]),
-      L.counts(p)]);
+      L.userText("p", p.text, {cls: "text"}), h("p", {cls: "meta"}, meta), L.counts(p)]);
     if (!ended()) {
       var buttons = [];
-      if (p.status !== "visible") buttons.push(["approve", "Approve", ""]);
-      if (p.status !== "hidden") buttons.push(["hide", "Hide", "secondary"]);
-      if (p.status === "visible") buttons.push(p.pinned ? ["unpin", "Unpin", "secondary"] : ["pin", "Pin", "secondary"]);
+      if (p.status !== "visible") buttons.push(["approve", t("Approve"), "small"]);
+      if (p.status !== "hidden") buttons.push(["hide", t("Hide"), "secondary small"]);
+      if (p.status === "visible") buttons.push(p.pinned ? ["unpin", t("Unpin"), "secondary small"] : ["pin", t("Pin"), "secondary small"]);
       li.appendChild(L.form(base + "moderate", "moderate_position", {position_id: p.id}, [
-        h("label", {cls: "visually-hidden", "for": "reason-" + p.id, text: "Reason (optional)"}),
-        h("input", {id: "reason-" + p.id, name: "reason", type: "text", placeholder: "Reason (optional)", maxlength: 500}),
+        h("label", {cls: "visually-hidden", "for": "reason-" + p.id, text: t("Reason (optional)")}),
+        h("input", {id: "reason-" + p.id, name: "reason", type: "text", placeholder: t("Reason (optional)"), maxlength: 500}),
         h("div", {cls: "actions"}, buttons.map(function (b) {
-          return h("button", {type: "submit", name: "action", value: b[0], cls: b[2] || null, text: b[1]});
+          return h("button", {type: "submit", name: "action", value: b[0], cls: b[2], id: "mod-" + p.id + "-" + b[0], text: b[1]});
         }))], "moderate"));
     }
     return li;
@@ -92,32 +170,47 @@
     var section = document.getElementById("positions"), ul = section.querySelector("ul");
     var items = S.positions.slice().sort(function (a, b) { return b.id - a.id; });
     document.getElementById("positions-count").textContent = "(" + items.length + ")";
-    L.preserving(section, function () {
+    L.keeping(section, function () {
       ul.textContent = "";
       items.forEach(function (p) { ul.appendChild(positionItem(p)); });
-      if (!items.length) ul.appendChild(h("li", {cls: "empty hint", text: "No positions yet."}));
-    });
+      if (!items.length) ul.appendChild(h("li", {cls: "empty hint", text: t("No positions yet.")}));
+    }, "positions-h");
   }
 
-  function renderAll() { renderAgenda(); renderParticipation(); renderPositions(); }
+  function renderAll() {
+    var flashes = document.querySelector(".flashes");
+    if (flashes && S && renderAll.done) flashes.remove();  // earlier messages no longer apply
+    renderNow(); renderAgenda(); renderParticipation(); renderPositions();
+    renderAll.done = true;
+  }
 
   function onPosition(p) { if (S) { L.upsert(S.positions, p); renderPositions(); } }
 
   var socket = L.connect({workshop: code}, {
-    state: function (s) { S = s; renderAll(); },
+    state: function (s) { S = s; pending = null; renderAll(); },
     prompt_changed: function (p) {
       if (!S) return;
       L.applyPrompt(S, p);
+      pending = null;
+      renderAll();
+    },
+    results: function (r) {
+      if (!S || !L.keepLatest(S.results, r)) return;
+      var p = currentPrompt(), tally = document.getElementById("now-tally");
+      if (p && p.id === r.prompt_id && tally) {
+        tally.textContent = "";
+        tally.appendChild(L.legend());
+        tally.appendChild(L.results(r, p));
+      }
       renderAgenda();
     },
-    results: function (r) { if (S && L.keepLatest(S.results, r)) renderTally(r.prompt_id); },
     participation: function (part) { if (S) { S.workshop.participants = part; renderParticipation(); } },
     position_added: onPosition,
     position_changed: onPosition,
-    workshop_changed: function (w) { if (S) { S.workshop.status = w.status; renderAll(); } }
+    workshop_changed: function (w) { if (S) { S.workshop.status = w.status; pending = null; renderAll(); } }
   });
 
-  L.takeOver(root, socket, {
+  var payloads = {
     open_prompt: function (f) { return {prompt_id: +f.elements.prompt_id.value}; },
     close_prompt: function (f) { return {prompt_id: +f.elements.prompt_id.value}; },
     show_results: function (f) { return {prompt_id: +f.elements.prompt_id.value, visible: f.elements.visible.value === "true"}; },
@@ -126,13 +219,51 @@
       if (f.elements.reason.value.trim()) payload.reason = f.elements.reason.value.trim();
       return payload;
     },
-    end_workshop: function (f) {
-      if (!f.elements.confirm.checked) return "Tick the confirmation box to end the workshop.";
-      return {};
+    end_workshop: function () { return {}; }
+  };
+  var SAID = {open_prompt: t("Question opened."), close_prompt: t("Question closed."), moderate_position: t("Position updated."),
+    end_workshop: t("The workshop has ended.")};
+
+  function done(name, ack, payload) {
+    if (!ack.ok) return;
+    L.say(name === "show_results" ? (payload.visible ? t("Results are shown.") : t("Results are hidden.")) : SAID[name]);
+  }
+
+  /* Ask before an action that ends a live vote or the workshop: the form's data-confirm. */
+  root.addEventListener("submit", function (e) {
+    var f = e.target, ask = f.getAttribute("data-confirm");
+    if (!ask || !socket.connected) return;  // without a connection the form post asks on the server
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    pending = {name: f.getAttribute("data-event"), payload: payloads[f.getAttribute("data-event")](f), text: ask,
+      returnTo: (e.submitter || f.querySelector("button")).id};
+    renderNow();
+    document.getElementById("confirm-yes").focus();
+  }, true);
+  root.addEventListener("click", function (e) {
+    var id = e.target.id;
+    if (!pending || (id !== "confirm-yes" && id !== "confirm-no")) return;
+    var chosen = pending;
+    pending = null;
+    if (id === "confirm-no") {
+      renderNow();
+      var back = document.getElementById(chosen.returnTo) || document.getElementById("next-step");
+      if (back) back.focus();
+      return;
     }
-  }, function (name, ack, payload) {
-    if (ack.ok) L.say({open_prompt: "Question opened.", close_prompt: "Question closed.",
-      show_results: payload.visible ? "Results are shown." : "Results are hidden.",
-      moderate_position: "Position updated.", end_workshop: "The workshop has ended."}[name]);
+    e.target.setAttribute("aria-disabled", "true");
+    socket.timeout(10000).emit(chosen.name, chosen.payload, function (err, ack) {
+      if (err) ack = {ok: false, error: {message: t("No answer from the server. Please try again.")}};
+      if (!ack.ok) L.say(ack.error && ack.error.message || t("That did not work."), "error");
+      done(chosen.name, ack, chosen.payload);
+      renderNow();
+      var back = document.getElementById("next-step") || document.getElementById("now-h");
+      if (back && (!document.activeElement || document.activeElement === document.body)) back.focus();
+    });
   });
+  root.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && pending) { e.preventDefault(); document.getElementById("confirm-no").click(); }
+  });
+
+  L.takeOver(root, socket, payloads, done);
 })();

@@ -99,19 +99,27 @@ def test_controls_as_form_posts(app, workshop):
     assert prompt_status(app, first) == ("open", False)
     assert workshop_status(app, workshop) == "live"
     page = client.get(f"/m/{code}").text
-    assert "Question opened." in page and "Close question 1" in page
+    assert "Question opened." in page and "Close voting on question 1" in page
 
     client.post(f"/m/{code}/results", data={"prompt_id": first, "visible": "true"})
     assert prompt_status(app, first) == ("open", True)
     assert "Hide results" in client.get(f"/m/{code}").text
 
-    client.post(f"/m/{code}/open", data={"prompt_id": second})
+    # Opening another question would end the live vote: the console asks first, nothing changes.
+    asked = client.post(f"/m/{code}/open", data={"prompt_id": second})
+    assert asked.status_code == 200
+    assert "Question 1 is still open (0 voted). Opening question 2 closes it." in asked.text
+    assert prompt_status(app, first)[0] == "open" and prompt_status(app, second)[0] == "pending"
+    client.post(f"/m/{code}/open", data={"prompt_id": second, "confirm": "yes"})
     assert prompt_status(app, first)[0] == "closed" and prompt_status(app, second)[0] == "open"
-    client.post(f"/m/{code}/close", data={"prompt_id": second})
+    asked = client.post(f"/m/{code}/close", data={"prompt_id": second})
+    assert "Close voting on question 2? 0 voted so far" in asked.text
+    assert prompt_status(app, second)[0] == "open"
+    client.post(f"/m/{code}/close", data={"prompt_id": second, "confirm": "yes"})
     assert prompt_status(app, second)[0] == "closed"
 
     # A participant posts; the moderator hides it with a reason, then approves and pins it.
-    client.post(f"/m/{code}/open", data={"prompt_id": first})
+    client.post(f"/m/{code}/open", data={"prompt_id": first})  # nothing open: no question asked
     participant = app.test_client()
     participant.post(f"/j/{code}", data={"attendance": "online", "stakeholder_group": "media"})
     participant.post(f"/j/{code}/position", data={"prompt_id": first, "text": "Off <i>topic</i>", "client_id": "z1"})
@@ -133,14 +141,15 @@ def test_controls_as_form_posts(app, workshop):
         position = db.session.get(Position, position_id)
         assert (position.status, position.pinned) == ("visible", True)
 
-    # Ending needs the confirmation box.
-    client.post(f"/m/{code}/end", data={})
-    assert "Tick the confirmation box" in client.get(f"/m/{code}").text
+    # Ending asks first.
+    asked = client.post(f"/m/{code}/end", data={})
+    assert "End the workshop? Every question closes" in asked.text and 'id="confirm-yes"' in asked.text
     assert workshop_status(app, workshop) == "live"
     client.post(f"/m/{code}/end", data={"confirm": "yes"})
     assert workshop_status(app, workshop) == "ended"
     page = client.get(f"/m/{code}").text
     assert "The workshop has ended" in page and "Open question" not in page
+    assert 'id="ended-summary"' in page
     # Results can still be shown after the end.
     client.post(f"/m/{code}/results", data={"prompt_id": second, "visible": "true"})
     assert prompt_status(app, second) == ("closed", True)
