@@ -1,12 +1,11 @@
-"""The projector page: join code, QR code, the open question, shown results, top positions."""
+"""The projector page: join code, QR code, the current question, shown results, top positions."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
 from ..addresses import public_url
-
-from ..participation.state import Identity, build_state
+from ..participation.state import Identity, build_state, display_prompt, shown_results
 from ..workshops.services import find_workshop
 from .qr import qr_svg
 
@@ -17,28 +16,29 @@ TOP_POSITIONS = 3
 
 
 def featured_positions(positions: list[dict], prompt_id: int | None) -> list[dict]:
-    """Pinned positions of the open question first, then the most agreed visible ones."""
+    """Pinned positions of the question first, then its most agreed visible ones (static/js/screen.js too)."""
     mine = [p for p in positions if p["prompt_id"] == prompt_id and p["status"] == "visible"]
-    pinned = [p for p in mine if p["pinned"]]
+    pinned = sorted((p for p in mine if p["pinned"]), key=lambda p: p["id"])
     rest = sorted((p for p in mine if not p["pinned"]), key=lambda p: (-p["agree"], p["id"]))
     return pinned + [p for p in rest if p["agree"] > 0][:TOP_POSITIONS]
 
 
 @bp.get("/<code>")
 def show(code: str):
-    """Render the big screen; static/js/screen.js keeps it live."""
+    """Render the big screen; static/js/screen.js keeps it live and fits it to the viewport."""
     workshop = find_workshop(code)
     if workshop is None:
         abort(404)
     state = build_state(workshop, Identity("screen", workshop.id))
     join_url = public_url(f"/j/{workshop.code}")
-    prompt = next((p for p in state["prompts"] if p["id"] == state["open_prompt_id"]), None)
+    display = display_prompt(state)
     return render_template(
         "screen/screen.html",
         workshop=workshop,
         state=state,
-        prompt=prompt,
-        featured=featured_positions(state["positions"], prompt["id"] if prompt else None),
+        display=display,
+        shown=shown_results(state),
+        featured=featured_positions(state["positions"], display["id"] if display else None),
         join_url=join_url,
         join_url_display=join_url.split("://", 1)[-1],
         qr=qr_svg(join_url, f"QR code for {join_url}"),

@@ -1,74 +1,96 @@
-/* Projector screen: read-only, kept live over the socket (auth {workshop, screen: true}). */
+/* Projector screen: read-only, kept live over the socket (auth {workshop, screen: true}),
+   laid out to fit the viewport: when the content would not fit, the least important
+   items go first (the last positions; pinned ones stay longest), then the type shrinks a little. */
 (function () {
   "use strict";
   var root = document.getElementById("screen"), L = window.Live;
-  if (!root || !L || !window.io) return;
-  var h = L.h, S = null, TOP = 3;
+  if (!root || !L) return;
+  var h = L.h, t = L.t, S = null, TOP = 3, stage = document.getElementById("stage");
 
-  function openPrompt() {
-    return S.prompts.filter(function (p) { return p.id === S.open_prompt_id; })[0] || null;
+  function overflowing() {
+    return stage.scrollHeight > stage.clientHeight + 1 || document.documentElement.scrollHeight > window.innerHeight + 1;
+  }
+
+  function fit() {
+    var items = [].slice.call(document.querySelectorAll("#screen-positions > li"));
+    var body = document.body;
+    items.forEach(function (li) { li.hidden = false; });
+    body.style.setProperty("--fit", "1");
+    for (var i = items.length - 1; i >= 0 && overflowing(); i--) items[i].hidden = true;
+    [0.95, 0.9, 0.85].forEach(function (scale) { if (overflowing()) body.style.setProperty("--fit", String(scale)); });
+  }
+  window.addEventListener("resize", fit);
+
+  function featured(prompt) {
+    if (!prompt) return [];
+    var all = S.positions.filter(function (p) { return p.prompt_id === prompt.id && p.status === "visible"; });
+    var pinned = all.filter(function (p) { return p.pinned; }).sort(function (a, b) { return a.id - b.id; });
+    var top = all.filter(function (p) { return !p.pinned && p.agree > 0; })
+      .sort(function (a, b) { return (b.agree - a.agree) || (a.id - b.id); }).slice(0, TOP);
+    return pinned.concat(top);
   }
 
   function render() {
-    var prompt = openPrompt(), stage = document.getElementById("stage");
-    var status = document.getElementById("screen-status");
-    var text = S.workshop.status === "ended" ? "Thank you for taking part." : (prompt ? "" : "Join now: the next question opens soon.");
-    if (!status) { status = h("p", {cls: "screen-status", id: "screen-status"}); stage.insertBefore(status, stage.firstChild); }
-    status.textContent = text;
-    status.hidden = !text;
-    var box = document.getElementById("screen-prompt");
-    box.textContent = "";
-    box.hidden = !prompt;
+    var prompt = L.displayPrompt(S), ended = S.workshop.status === "ended", shown = L.shownResults(S);
+    document.body.classList.toggle("compact-join", !!shown);
+    document.body.classList.toggle("welcome", !prompt && !ended);
+    stage.textContent = "";
     if (prompt) {
-      box.appendChild(h("p", {cls: "meta", text: "Question " + prompt.order + " of " + S.prompts.length}));
-      box.appendChild(h("h2", {cls: "question", text: prompt.text}));
+      stage.appendChild(h("p", {cls: "kicker", id: "screen-kicker"}, [
+        t("Question %(n)d of %(total)d", {n: prompt.order, total: S.prompts.length}) + " · ",
+        h("span", {cls: "status status-" + prompt.status, text: prompt.status === "open" ? t("voting open") : t("voting closed")})]));
+      stage.appendChild(L.userText("h2", prompt.text, {cls: "question", id: "screen-question"}));
     }
-    renderResults(); renderPositions();
-    document.getElementById("participant-total").textContent = S.workshop.participants.total;
-  }
-
-  function renderResults() {
-    var prompt = openPrompt(), box = document.getElementById("screen-results");
-    var r = prompt && S.results[prompt.id];
-    box.textContent = "";
-    box.hidden = !r;
-    if (r) { box.appendChild(L.legend()); box.appendChild(L.results(r)); }
-  }
-
-  function renderPositions() {
-    var prompt = openPrompt(), ul = document.getElementById("screen-positions");
-    ul.textContent = "";
-    if (!prompt) return;
-    var mine = S.positions.filter(function (p) { return p.prompt_id === prompt.id && p.status === "visible"; });
-    var pinned = mine.filter(function (p) { return p.pinned; });
-    var top = mine.filter(function (p) { return !p.pinned && p.agree > 0; })
-      .sort(function (a, b) { return (b.agree - a.agree) || (a.id - b.id); }).slice(0, TOP);
-    pinned.concat(top).forEach(function (p) {
-      ul.appendChild(h("li", {cls: "position" + (p.pinned ? " pinned" : "")}, [h("p", {cls: "text", text: p.text}), L.counts(p)]));
+    if (ended || !prompt) {
+      stage.appendChild(h("p", {cls: "screen-status", id: "screen-status",
+        text: ended ? t("Thank you for taking part.") : t("Join now: the first question opens soon.")}));
+      if (!prompt && !ended) {
+        stage.appendChild(h("ol", {cls: "how-to", id: "how-to"}, [
+          h("li", {text: t("Scan the code with your phone camera, or open the address.")}),
+          h("li", {text: t("Say whether you are in the room or online.")}),
+          h("li", {text: t("Vote, share your position, react to others, and ask for the floor.")})]));
+      }
+    }
+    var results = h("div", {id: "screen-results", hidden: !shown});
+    if (shown) {
+      results.appendChild(L.legend());
+      results.appendChild(L.results(S.results[shown.id], shown, true));
+    }
+    stage.appendChild(results);
+    var ul = h("ul", {cls: "positions", id: "screen-positions"});
+    featured(prompt).forEach(function (p) {
+      ul.appendChild(h("li", {cls: "position" + (p.pinned ? " pinned" : "")}, [L.userText("p", p.text, {cls: "text"}), L.counts(p)]));
     });
+    stage.appendChild(ul);
+    renderTotal();
+    fit();
+  }
+
+  function renderTotal() {
+    var n = S.workshop.participants.total;
+    document.getElementById("participant-total").textContent = n;
+    document.getElementById("participant-label").textContent = L.tn("participant", "participants", n);
   }
 
   function onPosition(p) {
     if (!S) return;
     if (p.status === "hidden") S.positions = S.positions.filter(function (x) { return x.id !== p.id; });
     else L.upsert(S.positions, p);
-    renderPositions();
+    render();
   }
 
+  fit();
+  if (!window.io) return;
   L.connect({workshop: root.getAttribute("data-code"), screen: true}, {
     state: function (s) { S = s; render(); },
     prompt_changed: function (p) {
       if (!S) return;
-      L.upsert(S.prompts, p);
-      if (p.status === "open") S.open_prompt_id = p.id;
-      else if (S.open_prompt_id === p.id) S.open_prompt_id = null;
+      L.applyPrompt(S, p);
       if (!p.results_visible) delete S.results[p.id];
       render();
     },
-    results: function (r) { if (S && L.keepLatest(S.results, r)) renderResults(); },
-    participation: function (part) {
-      if (S) { S.workshop.participants = part; document.getElementById("participant-total").textContent = part.total; }
-    },
+    results: function (r) { if (S && L.keepLatest(S.results, r)) render(); },
+    participation: function (part) { if (S) { S.workshop.participants = part; renderTotal(); } },
     position_added: onPosition,
     position_changed: onPosition,
     workshop_changed: function (w) { if (S) { S.workshop.status = w.status; render(); } }
