@@ -39,7 +39,9 @@ def on_connect(auth=None):
         workshop, identity = identify(auth)
         enter(workshop, identity)
     except DomainError as exc:
-        raise ConnectionRefusedError({"message": exc.message, "code": exc.code}) from None
+        refused = ConnectionRefusedError(exc.message)
+        refused.error_args = {"message": exc.message, "code": exc.code}  # CONTRACT §12, not a repr
+        raise refused from None
     finally:
         db.session.remove()
 
