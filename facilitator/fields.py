@@ -111,3 +111,12 @@ def payload_formdata(payload: dict) -> MultiDict:
 def choices(pairs) -> list[SelectChoice]:
     """WTForms 3.3 choices from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def form_error(form) -> str:
+    """The first error of a form as one sentence for a page: "Answers: Not a valid choice."."""
+    for field in form:
+        if field.errors:
+            message = field.errors[0] if isinstance(field.errors, list) else str(field.errors)
+            return f"{field.label.text}: {message}"
+    return "That form is not valid."

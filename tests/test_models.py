@@ -229,6 +229,10 @@ def test_every_stakeholder_group_and_none_is_accepted(agenda):
     for group in (*STAKEHOLDER_GROUPS, None):
         make_participant(workshop, "online", stakeholder_group=group, country="CH")
     db.session.commit()
+    stored = db.session.scalars(select(Participant.stakeholder_group).where(
+        Participant.workshop_id == workshop.id, Participant.country == "CH"))
+    assert sorted(stored, key=str) == sorted([*STAKEHOLDER_GROUPS, None], key=str)
+    db.session.commit()
 
 
 def test_participant_country_is_two_letters(agenda):
@@ -365,9 +369,12 @@ def test_schema_names_its_constraints(app):
     """The naming convention gives every constraint a stable name (migrations rely on it)."""
     with app.app_context():
         inspector = inspect(db.engine)
-        assert "moderator_token_hash" in {
-            c for uc in inspector.get_unique_constraints("workshops") for c in uc["column_names"]
-        }
+        unique = {uc["name"]: uc["column_names"] for uc in inspector.get_unique_constraints("workshops")}
+        assert unique["uq_workshops_moderator_token_hash"] == ["moderator_token_hash"]
+        assert unique["uq_workshops_code"] == ["code"]
+        keys = {fk["name"] for fk in inspector.get_foreign_keys("vote_choices")}
+        assert {"fk_vote_choices_vote_id_prompt_id_votes", "fk_vote_choices_option_id_prompt_id_options"} <= keys
+        assert inspector.get_pk_constraint("positions")["name"] == "pk_positions"
         fks = inspector.get_foreign_keys("vote_choices")
         composite = [fk for fk in fks if fk["referred_table"] == "options"]
         assert composite and sorted(composite[0]["constrained_columns"]) == ["option_id", "prompt_id"]

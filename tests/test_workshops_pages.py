@@ -317,7 +317,7 @@ def test_unknown_prompt_action_is_not_found(organizer_client, draft):
     ({"text": "Fine", "options": "\n\n"}, "two options"),
     ({"text": "Fine", "options": "Same\nsame"}, "same label"),
     ({"text": "Fine", "options": "\n".join(f"o{i}" for i in range(13))}, "at most 12"),
-    ({"text": "Fine", "options": "a\nb", "kind": "ranked"}, ""),
+    ({"text": "Fine", "options": "a\nb", "kind": "ranked"}, "Answers: Not a valid choice."),
 ])
 def test_prompt_form_errors_change_nothing(app, organizer_client, draft, fields, message):
     before = agenda(app, draft["id"])

@@ -29,14 +29,15 @@ class TitleForm(FlaskForm):
 
 
 class PromptForm(FlaskForm):
-    text = TextAreaField("Question", validators=[DataRequired(), Length(max=2000)])
+    text = TextAreaField("Question", validators=[DataRequired("Write the question."), Length(max=2000)])
     kind = RadioField(
         "Answers",
         choices=choices([("single", "One option"), ("multiple", "Several options")]),
         default="single",
     )
     options = TextAreaField(
-        "Options, one per line", validators=[DataRequired(), Length(max=3000)],
+        "Options, one per line",
+        validators=[DataRequired("A question needs at least two options, one per line."), Length(max=3000)],
         description="Between 2 and 12 options.",
     )
     submit = SubmitField("Save question")

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from ..addresses import public_url
 from ..errors import DomainError
+from ..fields import form_error
 from ..fields import choices
 from ..extensions import db
 from . import services
@@ -116,7 +117,7 @@ def add_prompt(code: str):
         _apply(workshop, lambda: services.add_prompt(
             workshop, form.text.data, form.kind.data, form.option_labels()))
     else:
-        flash("A question needs its text and at least two options.", "error")
+        flash(form_error(form), "error")
     return redirect(url_for("workshops.edit", code=workshop.code))
 
 
@@ -130,7 +131,7 @@ def update_prompt(code: str, prompt_id: int):
         _apply(workshop, lambda: services.update_prompt(
             prompt, form.text.data, form.kind.data, form.option_labels()))
     else:
-        flash("A question needs its text and at least two options.", "error")
+        flash(form_error(form), "error")
     return redirect(url_for("workshops.edit", code=workshop.code) + f"#prompt-{prompt.id}")
 
 
