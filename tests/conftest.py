@@ -7,6 +7,8 @@ FACILITATOR_TEST_DATABASE_URL is set (CI sets it for a second pass).
 from __future__ import annotations
 
 import os
+import subprocess
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -26,11 +28,52 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def _untracked() -> set[str] | None:
+    """Files git would show as new in the checkout (ignored ones such as test-artifacts/ excluded)."""
+    try:
+        out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=CHECKOUT,
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {line[3:] for line in out.stdout.splitlines() if line.startswith("??")} if out.returncode == 0 else None
+
+
+def pytest_sessionstart(session):
+    session.config._untracked_before = _untracked()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The suite writes nothing into the checkout: every file goes to a temporary folder."""
+    before = getattr(session.config, "_untracked_before", None)
+    after = _untracked()
+    if before is None or after is None:
+        return
+    new = sorted(after - before)
+    if new:
+        session.config.get_terminal_writer().line(
+            "The test run left new files in the checkout: " + ", ".join(new), red=True)
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print what the tests measured (tests/figures.py), so CI shows the figures."""
+    from figures import LINES
+
+    if LINES:
+        terminalreporter.section("measured figures")
+        for line in LINES:
+            terminalreporter.line(line)
+
+
 def make_app(tmp_path, **overrides):
     config = {
         "TESTING": True,
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": PG_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "INSTANCE_PATH": str(tmp_path / "instance"),  # never the checkout's instance/
         "PUBLIC_URL": "http://testserver",
         "ASYNC_MODE": "threading",
         "WTF_CSRF_ENABLED": False,

@@ -273,6 +273,7 @@ def script_env(tmp_path):
         "FACILITATOR_SECRET_KEY": "cli-test",
         "FACILITATOR_PUBLIC_URL": "https://workshops.example.org:8443/",
         "FACILITATOR_ASYNC_MODE": "threading",
+        "FACILITATOR_INSTANCE_PATH": str(tmp_path / "instance"),
     })
     env.pop("FLASK_APP", None)
     return env
@@ -324,3 +325,82 @@ def test_flask_cli_reaches_the_same_commands(script_env):
     assert result.returncode == 0, result.stderr
     for command in ("serve", "create-organizer", "create-workshop", "db"):
         assert command in result.stdout
+
+
+# -- first run: a fresh database, a busy port, the served address --------------------
+
+
+@pytest.fixture
+def fresh_env(script_env, tmp_path):
+    """A brand-new instance folder and database, and no FACILITATOR_PUBLIC_URL."""
+    env = dict(script_env, FACILITATOR_DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+               FACILITATOR_INSTANCE_PATH=str(tmp_path / "fresh-instance"))
+    env.pop("FACILITATOR_PUBLIC_URL")
+    return env
+
+
+def test_every_command_works_on_a_fresh_database(fresh_env, tmp_path):
+    """No "no such table" traceback: each command brings the schema up to date as serve does."""
+    export = run_script("export", "NOPE22", "--format", "json", env=fresh_env)
+    assert export.returncode == 1 and export.stderr == "Error: no workshop has the code NOPE22\n"
+    made = run_script("create-organizer", "--email", "chair@example.org", "--password-stdin", "--json",
+                      env=dict(fresh_env, FACILITATOR_DATABASE_URL=f"sqlite:///{tmp_path / 'b.sqlite3'}"),
+                      input=PASSWORD + "\n")
+    assert made.returncode == 0 and json.loads(made.stdout)["email"] == "chair@example.org", made.stderr
+    created = run_script("create-workshop", "--title", "First run", "--template", "igf-ai-copyright", "--json",
+                         env=dict(fresh_env, FACILITATOR_DATABASE_URL=f"sqlite:///{tmp_path / 'c.sqlite3'}"))
+    assert created.returncode == 0, created.stderr
+    code = json.loads(created.stdout)["code"]
+    assert created.stderr == ""  # no migration chatter either
+    polis = Path(__file__).parent / "data" / "polis" / "15-per-hour-seattle"
+    imported = run_script("import-polis", str(polis), "--title", "Seattle", "--json",
+                          env=dict(fresh_env, FACILITATOR_DATABASE_URL=f"sqlite:///{tmp_path / 'd.sqlite3'}"))
+    assert imported.returncode == 0, imported.stderr
+    exported = run_script("export", code, "--format", "md",
+                          env=dict(fresh_env, FACILITATOR_DATABASE_URL=f"sqlite:///{tmp_path / 'c.sqlite3'}"))
+    assert exported.returncode == 0 and "# First run" in exported.stdout, exported.stderr
+    for result in (export, made, created, imported, exported):
+        assert "Traceback" not in result.stderr
+
+
+def test_unreachable_database_is_one_line(fresh_env):
+    env = dict(fresh_env, FACILITATOR_DATABASE_URL="postgresql://nobody@127.0.0.1:9/none")
+    result = run_script("create-workshop", "--title", "T", env=env)
+    assert result.returncode == 1, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("Error: the database cannot be used:")
+
+
+@pytest.mark.e2e
+def test_links_and_qr_code_follow_the_served_port(fresh_env):
+    """`serve --port P` without FACILITATOR_PUBLIC_URL: pages, the QR code and the CLI say :P."""
+    from facilitator.bench.servers import ServerProcess, facilitator_command, free_port
+
+    port = free_port()
+    log = Path(fresh_env["FACILITATOR_INSTANCE_PATH"]).parent / "serve.log"
+    server = ServerProcess("facilitator", facilitator_command() + ["serve", "--port", str(port)],
+                           fresh_env, port, log)
+    try:
+        server.wait_ready("/healthz")
+        created = run_script("create-workshop", "--title", "Port", "--template", "igf-ai-copyright", "--json",
+                             env=fresh_env)
+        data = json.loads(created.stdout)
+        code, base = data["code"], f"http://127.0.0.1:{port}"
+        assert data["participant_url"] == f"{base}/j/{code}"
+        assert data["moderator_url"] == f"{base}/m/{code}"
+        import urllib.request
+
+        with urllib.request.urlopen(f"{base}/s/{code}") as response:
+            screen = response.read().decode()
+        assert f"<title>QR code for {base}/j/{code}</title>" in screen
+        assert f"127.0.0.1:{port}/j/{code}" in screen and ":5000" not in screen
+
+        # A second server on the same port: one line, exit 1.
+        busy = run_script("serve", "--port", str(port), env=fresh_env, timeout=30)
+        assert busy.returncode == 1
+        assert busy.stderr.strip() == (f"Error: port {port} on 127.0.0.1 is already in use (another Facilitator "
+                                       "or program?); stop it or choose another port with --port")
+        assert "serving on" not in busy.stdout
+    finally:
+        server.stop()
+    assert "Traceback" not in log.read_text()

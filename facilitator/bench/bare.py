@@ -81,11 +81,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5001)
     parser.add_argument("--interval", type=float, default=0.1)
     args = parser.parse_args()
-    from ..server import serve_gevent
+    from ..server import listen, serve_gevent
 
     app, _ = create_bare_app(args.interval)
+    listener = listen(args.host, args.port)
     print(f"bare stack serving on http://{args.host}:{args.port}", flush=True)
-    serve_gevent(app, args.host, args.port)
+    serve_gevent(app, listener)
 
 
 if __name__ == "__main__":

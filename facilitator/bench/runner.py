@@ -307,7 +307,8 @@ def run(settings: Settings) -> dict:
                 database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
                 env = dict(os.environ, FACILITATOR_DATABASE_URL=database_url,
                            FACILITATOR_SECRET_KEY=secrets.token_hex(16), FACILITATOR_ASYNC_MODE=settings.async_mode,
-                           FACILITATOR_PUBLIC_URL=f"http://127.0.0.1:{port}")
+                           FACILITATOR_PUBLIC_URL=f"http://127.0.0.1:{port}",
+                           FACILITATOR_INSTANCE_PATH=str(tmp / "instance"))
                 env.pop("FACILITATOR_MESSAGE_QUEUE", None)
                 say(f"starting facilitator serve ({settings.async_mode}) on port {port} with {database_url}")
                 server = ServerProcess("facilitator", facilitator_command() + ["serve", "--port", str(port)],

@@ -34,6 +34,7 @@ class Server:
                     "FACILITATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite3'}",
                     "FACILITATOR_SECRET_KEY": "e2e-secret",
                     "FACILITATOR_PUBLIC_URL": self.url,
+                    "FACILITATOR_INSTANCE_PATH": str(tmp_path / "instance"),
                     **(env_extra or {})}
         self.process: ServerProcess | None = None
 

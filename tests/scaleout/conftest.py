@@ -67,10 +67,10 @@ def serve(tmp_path):
         server.stop(timeout=10)
 
 
-def server_env(database_url: str, redis_url: str | None) -> dict:
+def server_env(database_url: str, redis_url: str | None, instance_path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FACILITATOR_")}
     env.update(FACILITATOR_DATABASE_URL=database_url, FACILITATOR_SECRET_KEY="scale-out-test",
-               FACILITATOR_ASYNC_MODE="gevent")
+               FACILITATOR_ASYNC_MODE="gevent", FACILITATOR_INSTANCE_PATH=str(instance_path))
     if redis_url:
         env["FACILITATOR_MESSAGE_QUEUE"] = redis_url
     return env

@@ -59,8 +59,8 @@ def figures(results: dict) -> dict:
             "options": {o["id"]: (o["count"], o["onsite"], o["online"]) for o in results["options"]}}
 
 
-def test_votes_cross_processes_and_the_export_equals_the_live_figures(pg_database, serve):
-    env = server_env(pg_database, REDIS_URL)
+def test_votes_cross_processes_and_the_export_equals_the_live_figures(pg_database, serve, tmp_path):
+    env = server_env(pg_database, REDIS_URL, tmp_path / "instance")
     a = serve(env, "a")  # starts first: it brings the schema up to date
     b = serve(env, "b")
     workshop = create_workshop(env)
