@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .text import action_text, duration_text, group_label, option_labels, percent, plural
+from .text import action_text, country_name, duration_text, group_label, option_labels, percent, plural
 
 
 def _escape(text: str) -> str:
@@ -51,7 +51,7 @@ def render_markdown(doc: dict) -> str:
     countries = report["participation"]["countries"]
     if countries:
         add(f"- **Countries ({len(countries)}):** "
-            + ", ".join(f"{code} ({n})" for code, n in countries.items()))
+            + ", ".join(f"{_escape(country_name(code))} ({n})" for code, n in countries.items()))
     add("")
     add("| Stakeholder group | Participants | Share |")
     add("|---|---:|---:|")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from babel import Locale
+
 GROUP_LABELS = {
     "government": "Government",
     "civil_society": "Civil society",
@@ -25,6 +27,14 @@ ACTION_LABELS = {
     "unpin": ("position unpinned", "positions unpinned"),
     "end_workshop": ("workshop ended", "workshop ended"),
 }
+
+
+def country_name(code: str) -> str:
+    """The country's name in the current language ('CH' -> 'Switzerland'); the code if unknown."""
+    from flask_babel import get_locale
+
+    locale = get_locale() or Locale("en")
+    return locale.territories.get((code or "").upper(), code)
 
 
 def action_text(action: str, count: int) -> str:
