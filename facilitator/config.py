@@ -34,7 +34,7 @@ SETTINGS: dict[str, Setting] = {
         None, str, "Any SQLAlchemy URL (environment: FACILITATOR_DATABASE_URL). PostgreSQL URLs are "
         "served through psycopg 3. Default: an SQLite file in the instance folder."),
     "SECRET_KEY": Setting(
-        None, str, "Signs and encrypts the session cookie and CSRF tokens; give every process of one "
+        None, str, "Signs the session cookie and CSRF tokens; give every process of one "
         "deployment the same key. Default: a random key kept in <instance>/secret_key."),
     "MESSAGE_QUEUE": Setting(
         None, str, "A Redis URL through which several server processes reach each other's clients."),
