@@ -83,7 +83,6 @@ def render_console(workshop: Workshop, identity: Identity, state: dict | None = 
         participant_url=public_url(f"/j/{workshop.code}"),
         current=current_prompt(state),
         step=next_step(state),
-        confirmation=confirmation,
         confirm=confirm,
         form=EndWorkshopForm(),
     )

@@ -16,6 +16,8 @@ from ..errors import DomainError, RateLimited, invalid_from_form
 from ..extensions import db
 from ..ratelimit import hit
 from ..workshops.models import Workshop
+from ..core import error_page
+from ..workshops.models import normalise_code
 from ..workshops.services import find_workshop
 from . import services
 from .connection import SESSION_PARTICIPANTS, session_participant_token
@@ -34,13 +36,14 @@ FORM_MESSAGES = {
 
 
 def workshop_or_404(code: str) -> Workshop:
+    """The workshop of a join code; a page to try another code when there is none (429 past the limit)."""
     workshop = find_workshop(code)
     if workshop is None:
         try:
             hit("lookup", request.remote_addr or "unknown")  # guessing codes gets 429
         except RateLimited:
-            abort(429)
-        abort(404)
+            abort(error_page(429))
+        abort(error_page(404, unknown_code=normalise_code(code)[:12]))
     return workshop
 
 

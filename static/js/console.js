@@ -44,13 +44,11 @@
     return null;
   }
 
-  function action(event, prompt, label, id, cls, visible) {
+  function action(event, prompt, label, id, cls, visible, name) {
     var fields = prompt ? {prompt_id: prompt.id} : {};
     if (visible !== undefined) fields.visible = visible;
-    var f = L.form(URLS[event], event, fields, [h("button", {type: "submit", id: id, cls: cls === undefined ? "secondary small" : cls, text: label})]);
-    var ask = confirmation(event, prompt ? prompt.id : null);
-    if (ask) f.setAttribute("data-confirm", ask);
-    return f;
+    return L.form(URLS[event], event, fields, [h("button", {type: "submit", id: id, cls: cls === undefined ? "secondary small" : cls,
+      "aria-label": name || null, text: label})]);
   }
 
   function renderNow() {
@@ -110,11 +108,16 @@
       S.prompts.forEach(function (p) {
         var r = S.results[p.id], acts = h("div", {cls: "actions"});
         if (!ended()) {
-          acts.appendChild(p.status === "open" ? action("close_prompt", p, t("Close"), "toggle-" + p.id)
-            : action("open_prompt", p, p.status === "closed" ? t("Reopen") : t("Open"), "toggle-" + p.id));
+          acts.appendChild(p.status === "open" ? action("close_prompt", p, t("Close"), "toggle-" + p.id, undefined, undefined,
+              t("Close question %(n)d", {n: p.order}))
+            : action("open_prompt", p, p.status === "closed" ? t("Reopen") : t("Open"), "toggle-" + p.id, undefined, undefined,
+              p.status === "closed" ? t("Reopen question %(n)d", {n: p.order}) : t("Open question %(n)d", {n: p.order})));
         }
-        acts.appendChild(action("show_results", p, p.results_visible ? t("Hide results") : t("Show results"), "results-" + p.id, undefined,
-          p.results_visible ? "false" : "true"));
+        if (p.status !== "pending") {
+          acts.appendChild(action("show_results", p, p.results_visible ? t("Hide results") : t("Show results"), "results-" + p.id, undefined,
+            p.results_visible ? "false" : "true",
+            p.results_visible ? t("Hide results of question %(n)d", {n: p.order}) : t("Show results of question %(n)d", {n: p.order})));
+        }
         list.appendChild(h("li", {id: "agenda-" + p.id, cls: cur && cur.id === p.id ? "current" : null}, [
           h("div", {cls: "row"}, [L.userText("p", p.order + ". " + p.text, {cls: "qtext"}), status(SHORT[p.status], p.status),
             r && p.status !== "pending" ? h("span", {cls: "meta", text: L.tn("%(num)d vote", "%(num)d votes", r.votes_total)}) : null]),
@@ -231,12 +234,13 @@
 
   /* Ask before an action that ends a live vote or the workshop: the form's data-confirm. */
   root.addEventListener("submit", function (e) {
-    var f = e.target, ask = f.getAttribute("data-confirm");
-    if (!ask || !socket.connected) return;  // without a connection the form post asks on the server
+    var f = e.target, name = f.getAttribute("data-event");
+    if (!S || !name || !socket.connected) return;  // without a connection the form post asks on the server
+    var payload = payloads[name](f), ask = confirmation(name, payload.prompt_id === undefined ? null : payload.prompt_id);
+    if (!ask) return;  // asked with today's figures, not those of when the button was drawn
     e.preventDefault();
     e.stopImmediatePropagation();
-    pending = {name: f.getAttribute("data-event"), payload: payloads[f.getAttribute("data-event")](f), text: ask,
-      returnTo: (e.submitter || f.querySelector("button")).id};
+    pending = {name: name, payload: payload, text: ask, returnTo: (e.submitter || f.querySelector("button")).id};
     renderNow();
     document.getElementById("confirm-yes").focus();
   }, true);

@@ -184,11 +184,14 @@
   }
 
   /* One polite live region per page: acks, errors and changes, each said once. */
+  var sayTimer = null;
   function say(text, kind) {
     var el = document.getElementById("ack");
     if (!el) return;
     el.textContent = text || "";
     el.className = "ack" + (kind ? " " + kind : (text ? " ok" : ""));
+    clearTimeout(sayTimer);
+    if (text && !kind) sayTimer = setTimeout(function () { el.textContent = ""; }, 8000);  // errors stay
   }
 
   function store(key, value) {

@@ -56,10 +56,8 @@
   function writeBox(prompt) {
     var select = h("select", {id: "position-option", name: "option_id"}, [h("option", {value: "", text: t("No particular option")})]);
     prompt.options.forEach(function (o) { select.appendChild(h("option", {value: o.id, text: o.label})); });
-    var draft = drafts()[prompt.id];
     var area = h("textarea", {id: "position-text", name: "text", maxlength: max, required: true, dir: "auto",
       "aria-describedby": "position-count"});
-    if (draft) { area.value = draft.text; select.value = String(draft.option_id || ""); }
     return h("section", {id: "write", "aria-labelledby": "write-h"}, [h("h2", {id: "write-h", text: t("Your position")}),
       named(L.form("/j/" + code + "/position", "submit_position", {prompt_id: prompt.id, client_id: L.clientId()}, [
         h("div", {cls: "field"}, [h("label", {"for": "position-text", text: t("In a sentence or two, what is your position?")}),
@@ -89,8 +87,16 @@
       live.setAttribute("data-key", key());
       if (focusWasInside) live.querySelector("h2[tabindex]").focus();
     }
-    renderVoteState(); renderResults(); renderPositions(); countChars(); renderDrafts();
+    restoreDraft(); renderVoteState(); renderResults(); renderPositions(); countChars(); renderDrafts();
     first = false;
+  }
+
+  /* The open question's draft back in its box (after a reload, or the question reopening). */
+  function restoreDraft() {
+    var f = document.getElementById("position"), draft = f && drafts()[f.elements.prompt_id.value];
+    if (!draft || f.elements.text.value) return;
+    f.elements.text.value = draft.text;
+    f.elements.option_id.value = String(draft.option_id || "");
   }
 
   function renderVoteState() {

@@ -64,6 +64,7 @@
     stage.appendChild(ul);
     renderTotal();
     fit();
+    root.setAttribute("data-live", "1");
   }
 
   function renderTotal() {
