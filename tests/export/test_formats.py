@@ -72,7 +72,7 @@ def test_markdown_report(with_report, export_of):
     for needle in ("Round table, hybrid", "Ms Moderator OMEGA", "Takeaway ALPHA", "Takeaway BETA", "Call GAMMA",
                    "Summary DELTA", "EPSILON", "Most agreed positions", "Most contested positions",
                    "Agreed by both onsite and online participants", "Machines are tools",
-                   "PENDINGPLUGH", "awaiting approval", "| Government | 1 |", "FR (2)", "off topic"):
+                   "PENDINGPLUGH", "awaiting approval", "| Government | 1 |", "France (2)", "off topic"):
         assert needle in md, needle
     assert "HIDDENXYZZY" not in md
     assert md.startswith("# Test workshop\n")

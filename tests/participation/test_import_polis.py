@@ -1,4 +1,4 @@
-"""`facilitator import-polis` on real Pol.is exports (../shared/data/polis)."""
+"""`facilitator import-polis` on a real Pol.is export (shipped under tests/data/polis)."""
 
 import csv
 import json
@@ -11,7 +11,7 @@ from facilitator.extensions import db
 from facilitator.participation.models import Participant, Position, Reaction
 from facilitator.workshops.models import Workshop
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "polis"
+DATA = Path(__file__).resolve().parents[1] / "data" / "polis"
 
 
 def rows(path: Path) -> list[dict]:
@@ -35,7 +35,6 @@ def expected_reactions(folder: Path) -> dict[str, int]:
     return counts
 
 
-@pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not beside the repository")
 def test_import_seattle(app, runner):
     folder = DATA / "15-per-hour-seattle"
     result = runner.invoke(args=["import-polis", str(folder), "--title", "$15/hour", "--json"])
@@ -55,13 +54,20 @@ def test_import_seattle(app, runner):
     assert stored == expected_reactions(folder)
 
 
-@pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not beside the repository")
-def test_import_keeps_unicode(app, runner):
-    result = runner.invoke(args=["import-polis", str(DATA / "vtaiwan.uberx"), "--title", "vTaiwan"])
+def test_import_keeps_unicode(app, runner, tmp_path):
+    """Statements in Chinese and Arabic (as in vTaiwan's UberX conversation) arrive unchanged."""
+    (tmp_path / "comments.csv").write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        "1420000000000,x,0,0,1,0,1,計程車應該合法化\n"
+        "1420000001000,x,1,1,0,1,1,يجب أن يحصل السائقون على تأمين\n", encoding="utf-8")
+    (tmp_path / "votes.csv").write_text(
+        "timestamp,datetime,comment-id,voter-id,vote\n"
+        "1420000002000,x,0,1,1\n1420000003000,x,1,0,-1\n", encoding="utf-8")
+    result = runner.invoke(args=["import-polis", str(tmp_path), "--title", "vTaiwan"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        texts = db.session.scalars(select(Position.text)).all()
-    assert any("計程車" in t for t in texts)
+        texts = sorted(db.session.scalars(select(Position.text)).all())
+    assert texts == ["يجب أن يحصل السائقون على تأمين", "計程車應該合法化"]
 
 
 def test_import_refuses_a_folder_without_export(runner, tmp_path):
