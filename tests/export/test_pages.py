@@ -64,6 +64,8 @@ def test_owner_sees_summary_and_downloads(client, session_data):
         response = client.get(f"/w/{session_data['code']}/export.{fmt}")
         assert response.status_code == 200, fmt
         assert response.mimetype == mimetype
+        if mimetype.startswith("text/"):
+            assert response.headers["Content-Type"] == f"{mimetype}; charset=utf-8"  # once
         assert f"facilitator-{session_data['code']}" in response.headers["Content-Disposition"]
     assert client.get(f"/w/{session_data['code']}/export.pdf").status_code == 404
     assert client.get("/w/ZZZZZZ/summary").status_code == 404

@@ -121,12 +121,15 @@ def test_controls_as_form_posts(app, workshop):
     # A participant posts; the moderator hides it with a reason, then approves and pins it.
     client.post(f"/m/{code}/open", data={"prompt_id": first})  # nothing open: no question asked
     participant = app.test_client()
-    participant.post(f"/j/{code}", data={"attendance": "online", "stakeholder_group": "media"})
+    participant.post(f"/j/{code}", data={"attendance": "online", "stakeholder_group": "media",
+                                         "display_name": "Amina from the radio"})
     participant.post(f"/j/{code}/position", data={"prompt_id": first, "text": "Off <i>topic</i>", "client_id": "z1"})
     with app.app_context():
         position_id = db.session.scalar(select(Position.id))
     page = client.get(f"/m/{code}").text
     assert "Off &lt;i&gt;topic&lt;/i&gt;" in page and 'name="reason"' in page
+    assert "by <span dir=\"auto\">Amina from the radio</span>" in page  # the name given at join, to moderators
+    assert "Amina" not in app.test_client().get(f"/s/{code}").text
     client.post(f"/m/{code}/moderate", data={"position_id": position_id, "action": "hide", "reason": "spam"})
     with app.app_context():
         assert db.session.get(Position, position_id).status == "hidden"
