@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
-from . import config, i18n
+from . import config, i18n, security
+from .fields import ID_MAX
 from .extensions import compress, csrf, db, login, migrate, socketio
 from .static_files import StaticFiles
 
@@ -37,6 +40,13 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+class IdConverter(IntegerConverter):
+    """A database id in a URL; 0, negative or beyond the database's integers is a 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=ID_MAX)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure a Facilitator application."""
     app = Flask(
@@ -47,11 +57,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(_resource_dir("static")),
     )
     config.load(app, test_config)
+    app.url_map.converters["id"] = IdConverter  # ids in URLs: 1 .. 2**63-1, else 404
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
     compress.init_app(app)
     i18n.init_app(app)
+    security.init_app(app)
     StaticFiles(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
@@ -64,8 +76,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .participation import models as _participation_models  # noqa: F401
 
     @login.user_loader
-    def load_organizer(organizer_id: str):
-        return db.session.get(Organizer, int(organizer_id))
+    def load_organizer(session_id: str):
+        """The organizer of a login session, while its nonce is current (logout renews it)."""
+        organizer_id, _, nonce = (session_id or "").partition(".")
+        if not organizer_id.isdigit() or not nonce or len(organizer_id) > 18:
+            return None
+        organizer = db.session.get(Organizer, int(organizer_id))
+        if organizer is None or not secrets.compare_digest(organizer.session_nonce, nonce):
+            return None
+        return organizer
 
     from .accounts.views import bp as accounts_bp
     from .core import bp as core_bp

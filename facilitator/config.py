@@ -31,7 +31,7 @@ class Setting:
 #: Every setting Facilitator reads, with its default and what it does.
 SETTINGS: dict[str, Setting] = {
     "SQLALCHEMY_DATABASE_URI": Setting(
-        None, str, "Any SQLAlchemy URL (environment: FACILITATOR_DATABASE_URL). PostgreSQL URLs are "
+        None, str, "Any SQLAlchemy URL. PostgreSQL URLs are "
         "served through psycopg 3. Default: an SQLite file in the instance folder."),
     "SECRET_KEY": Setting(
         None, str, "Signs the session cookie and CSRF tokens; give every process of one "
@@ -52,6 +52,14 @@ SETTINGS: dict[str, Setting] = {
     "RATE_LIMIT_LOOKUP": Setting(
         "30/minute", str, "Unknown join codes and wrong tokens per network address, on every path "
         "that takes a code."),
+    "RATE_LIMIT_CONNECT": Setting(
+        "1200/minute", str, "Socket.IO connections per network address: generous, since a venue's wifi "
+        "puts hundreds of phones behind one address and all of them reconnect after a restart."),
+    "RATE_LIMIT_STATE": Setting(
+        "10/10second", str, "get_state and get_positions per connection (a real client needs a few)."),
+    "RATE_LIMIT_LOGIN": Setting("10/minute", str, "Organizer log-in attempts per network address."),
+    "RATE_LIMIT_LOGIN_ACCOUNT": Setting(
+        "5/minute", str, "Failed log-ins per organizer account, whatever the address."),
     "PROXY_COUNT": Setting(
         0, int, "How many reverse proxies stand in front; X-Forwarded-For/-Proto/-Host are trusted "
         "that deep."),
@@ -65,6 +73,9 @@ SETTINGS: dict[str, Setting] = {
         "this many participants share them."),
     "SESSION_COOKIE_SAMESITE": Setting("Lax", str, "SameSite attribute of the session cookie."),
     "SESSION_COOKIE_HTTPONLY": Setting(True, bool, "Hide the session cookie from scripts."),
+    "SESSION_COOKIE_SECURE": Setting(
+        None, bool, "Send the session cookie over https only. Default: yes when PUBLIC_URL is https "
+        "(which also turns HSTS on)."),
     "WTF_CSRF_TIME_LIMIT": Setting(None, int, "Lifetime of CSRF tokens in seconds (none: the session's)."),
     "MAX_CONTENT_LENGTH": Setting(64 * 1024, int, "Largest request body in bytes."),
     "COMPRESS_ALGORITHM": Setting(
@@ -75,6 +86,17 @@ SETTINGS: dict[str, Setting] = {
         365 * 24 * 3600, int, "Seconds browsers keep versioned static files (their URLs change "
         "when the file does)."),
 }
+
+
+def settings_table() -> str:
+    """The Markdown table of every setting, as docs/configuration.md shows it (a test compares)."""
+    rows = ["| environment variable | type | default | meaning |", "|---|---|---|---|"]
+    for key, setting in SETTINGS.items():
+        name = "FACILITATOR_DATABASE_URL" if key == "SQLALCHEMY_DATABASE_URI" else f"{PREFIX}_{key}"
+        default = ("`sqlite:///<instance>/facilitator.sqlite3`" if key == "SQLALCHEMY_DATABASE_URI"
+                   else "none" if setting.default is None else f"`{setting.default}`")
+        rows.append(f"| `{name}` | {setting.kind.__name__} | {default} | {setting.meaning} |")
+    return "\n".join(rows)
 
 
 def defaults(instance_path: str) -> dict:

@@ -1,11 +1,15 @@
 """Pages that belong to no area: the home page, the health check, the favicon and error pages."""
 
-from flask import Blueprint, Flask, Response, current_app, make_response, redirect, render_template, request, url_for
+from flask import (Blueprint, Flask, Response, abort, current_app, make_response, redirect, render_template,
+                   request, url_for)
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .errors import RateLimited
+from .ratelimit import hit
 from .workshops.models import normalise_code
+from .workshops.services import find_workshop
 
 bp = Blueprint("core", __name__)
 
@@ -59,6 +63,19 @@ def error_page(status: int, unknown_code: str | None = None) -> Response:
     if status == 429:
         response.headers["Retry-After"] = "60"
     return response
+
+
+def workshop_or_404(code: str):
+    """The workshop of a code in a page's URL; a page to try another code (404), or 429 once an
+    address has guessed too many: guessing codes is limited on every path that takes one."""
+    workshop = find_workshop(code)
+    if workshop is None:
+        try:
+            hit("lookup", request.remote_addr or "unknown")
+        except RateLimited:
+            abort(error_page(429))
+        abort(error_page(404, unknown_code=normalise_code(code)[:12]))
+    return workshop
 
 
 def register_error_pages(app: Flask) -> None:

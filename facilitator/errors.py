@@ -44,6 +44,11 @@ class RateLimited(DomainError):
     code = "rate_limited"
     default_message = "You are going a little fast. Please wait a few seconds and try again."
 
+    def __init__(self, message: str | None = None, fields: dict | None = None, retry_after: int | None = None):
+        super().__init__(message, fields)
+        #: Seconds after which trying again is certainly allowed (the limit's window).
+        self.retry_after = retry_after
+
 
 class Conflict(DomainError):
     code = "conflict"

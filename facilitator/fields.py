@@ -1,34 +1,88 @@
-"""Strict WTForms fields and helpers, so one form validates a JSON payload and a form post alike.
+"""The one validation layer: strict WTForms fields that read a JSON payload and a form post alike.
 
-JSON payloads keep their types (an id must be an int, text a str); form posts
-send strings, so "12" is accepted as an id there too.
+Every socket event and every form goes through a WTForms form built from these
+fields before any service runs (CONTRACT §12):
+
+- a JSON payload keeps its types: an id must be an int (not a bool, not a
+  string), text a string, a boolean a JSON boolean; a list where a single value
+  is documented, or a single value where a list is, is `invalid`;
+- form posts send strings, so "12" is an id there too;
+- an id outside the database's range (zero, negative, over 2**63 - 1) is an id
+  that does not exist: it reads as 0, which no row has, so the service answers
+  `not_found` at its place in the contract's order of checks;
+- text must be valid Unicode (no lone surrogates); control characters other
+  than tabs and line breaks are removed (NUL never reaches the database), and
+  text that is empty once control and format characters (zero-width spaces, the
+  byte-order mark, ...) are set aside counts as blank.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, SelectChoice
+from wtforms.widgets import TextInput
 from wtforms.validators import ValidationError
 
+from .errors import Invalid, invalid_from_form
 
-def _as_id(value: Any) -> int:
+#: Largest id the database stores (a signed 64-bit integer).
+ID_MAX = 2**63 - 1
+#: The id given to numbers that cannot be an id of ours: no row has it.
+NO_SUCH_ID = 0
+#: Longest list of ids a payload may carry (a prompt has at most 12 options).
+ID_LIST_MAX = 50
+
+
+def clean_text(value: str) -> str:
+    """Valid Unicode with control characters removed (tabs and line breaks kept, CRLF as LF).
+
+    Raises ValueError for a string that is not valid Unicode (lone surrogates).
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("contains characters that are not valid text") from None
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in value if ch in "\t\n" or unicodedata.category(ch) != "Cc")
+
+
+def is_blank(value: str | None) -> bool:
+    """True when nothing visible is left once spaces, control and format characters are set aside."""
+    if not value:
+        return True
+    return not any(not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf", "Zs", "Zl", "Zp")
+                   for ch in value)
+
+
+def one_line(value: str | None) -> str | None:
+    """A short single-line value (a name, a country code): cleaned, trimmed, None when blank."""
+    if value is None:
+        return None
+    value = " ".join(clean_text(value).split())
+    return None if is_blank(value) else value
+
+
+def parse_id(value: Any) -> int:
+    """An id from JSON (an int) or a form (digits); ValueError for anything else."""
     if isinstance(value, bool):
         raise ValueError("not an id")
-    if isinstance(value, int):
-        result = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        result = int(value.strip())
-    else:
+    if isinstance(value, str):
+        text = value.strip()
+        if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 40:
+            raise ValueError("not an id")
+        value = int(text)
+    if not isinstance(value, int):
         raise ValueError("not an id")
-    if not 0 < result < 2**63:
-        raise ValueError("not an id")
-    return result
+    return value if 0 < value <= ID_MAX else NO_SUCH_ID
 
 
 class IdField(Field):
-    """A positive integer id; absent is None (use InputRequired to require it)."""
+    """A positive integer id; absent is None (use required_value to require it)."""
+
+    scalar = True
 
     def _value(self):
         return "" if self.data is None else str(self.data)
@@ -37,7 +91,7 @@ class IdField(Field):
         self.data = None
         if valuelist and valuelist[0] not in ("", None):
             try:
-                self.data = _as_id(valuelist[0])
+                self.data = parse_id(valuelist[0])
             except ValueError:
                 raise ValueError("must be a whole number id") from None
 
@@ -45,9 +99,15 @@ class IdField(Field):
 class IdListField(Field):
     """A list of positive integer ids (repeated form values, or a JSON array)."""
 
+    scalar = False
+
     def process_formdata(self, valuelist):
+        values = [v for v in valuelist if v != ""]
+        if len(values) > ID_LIST_MAX:
+            self.data = []
+            raise ValueError(f"may have at most {ID_LIST_MAX} ids")
         try:
-            self.data = [_as_id(v) for v in valuelist if v not in ("",)]
+            self.data = [parse_id(v) for v in values]
         except ValueError:
             self.data = []
             raise ValueError("must be a list of whole number ids") from None
@@ -57,7 +117,10 @@ class IdListField(Field):
 
 
 class StrictStringField(Field):
-    """A string that stays a string: a number or a list is refused."""
+    """Text that stays text: a number or a list is refused; control characters are removed."""
+
+    scalar = True
+    widget = TextInput()
 
     def _value(self):
         return self.data or ""
@@ -67,12 +130,13 @@ class StrictStringField(Field):
         if valuelist:
             if not isinstance(valuelist[0], str):
                 raise ValueError("must be text")
-            self.data = valuelist[0]
+            self.data = clean_text(valuelist[0])
 
 
 class StrictBooleanField(Field):
     """true/false from JSON, or 'true'/'false'/'1'/'0'/'on' from a form."""
 
+    scalar = True
     TRUE = {"true", "1", "on"}
     FALSE = {"false", "0", "off"}
 
@@ -94,18 +158,55 @@ def required_value(form, field):
         raise ValidationError("is required")
 
 
-def payload_formdata(payload: dict) -> MultiDict:
-    """Turn a JSON object into form data: arrays become repeated values."""
+def not_blank(form, field):
+    """Refuse text with nothing visible in it."""
+    if isinstance(field.data, str) and is_blank(field.data):
+        raise ValidationError("must not be blank")
+
+
+def max_length(limit: int):
+    def check(form, field):
+        if isinstance(field.data, str) and len(field.data) > limit:
+            raise ValidationError(f"may have at most {limit} characters")
+    return check
+
+
+def payload_formdata(form_class, payload: dict) -> MultiDict:
+    """Turn a JSON object into form data, refusing a list for a single value and the reverse."""
     data = MultiDict()
     for key, value in payload.items():
+        field = getattr(form_class, key, None)
+        if field is None or not hasattr(field, "field_class"):
+            continue  # keys the event does not know are ignored
+        scalar = getattr(field.field_class, "scalar", True)
+        if isinstance(value, dict):
+            raise Invalid(f"{key.replace('_', ' ').capitalize()}: must be a single value, not an object",
+                          fields={key: ["must be a single value"]})
         if isinstance(value, list):
+            if scalar:
+                raise Invalid(f"{key.replace('_', ' ').capitalize()}: must be a single value, not a list",
+                              fields={key: ["must be a single value"]})
             if not value:
                 data.add(key, "")
             for item in value:
+                if isinstance(item, (list, dict)):
+                    raise Invalid(f"{key.replace('_', ' ').capitalize()}: must be a list of ids",
+                                  fields={key: ["must be a list of ids"]})
                 data.add(key, item)
-        else:
+        elif not scalar:
+            raise Invalid(f"{key.replace('_', ' ').capitalize()}: must be a list",
+                          fields={key: ["must be a list"]})
+        elif value is not None:
             data.add(key, value)
     return data
+
+
+def validated(form_class, payload: dict):
+    """Validate a JSON payload with the same WTForms form the HTML page posts to."""
+    form = form_class(formdata=payload_formdata(form_class, payload), meta={"csrf": False})
+    if not form.validate():
+        raise invalid_from_form(form.errors)
+    return form
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -30,7 +30,8 @@ class LocalWindows:
         self._lock = threading.Lock()
         self._hits = 0
 
-    def hit(self, item: RateLimitItem, key: tuple) -> bool:
+    def hit(self, item: RateLimitItem, key: tuple, count: bool = True) -> bool:
+        """Count one action (unless `count` is false) and tell whether it is within the limit."""
         seconds = item.get_expiry()
         now = time.monotonic()
         index, elapsed = divmod(now, seconds)
@@ -43,6 +44,8 @@ class LocalWindows:
             self._windows[key] = entry
             if entry[2] * (1 - elapsed / seconds) + entry[1] >= item.amount:
                 return False
+            if not count:
+                return True
             entry[1] += 1
             self._hits += 1
             if self._hits % SWEEP_EVERY == 0:
@@ -56,13 +59,21 @@ class LocalWindows:
             del self._windows[key]
 
 
+#: Each kind of action and the setting that limits it.
+KINDS = {
+    "write": "RATE_LIMIT_WRITES",          # per participant: votes, positions, reactions, hands
+    "join": "RATE_LIMIT_JOIN",             # per network address
+    "lookup": "RATE_LIMIT_LOOKUP",         # unknown codes and wrong tokens, per network address
+    "connect": "RATE_LIMIT_CONNECT",       # Socket.IO connections, per network address
+    "state": "RATE_LIMIT_STATE",           # get_state and get_positions, per connection
+    "login": "RATE_LIMIT_LOGIN",           # log-in attempts, per network address
+    "login_account": "RATE_LIMIT_LOGIN_ACCOUNT",  # failed log-ins, per account
+}
+
+
 class RateLimiter:
     def __init__(self, app: Flask):
-        self._limits = {
-            "write": parse(app.config["RATE_LIMIT_WRITES"]),
-            "join": parse(app.config["RATE_LIMIT_JOIN"]),
-            "lookup": parse(app.config["RATE_LIMIT_LOOKUP"]),
-        }
+        self._limits = {kind: parse(app.config[key]) for kind, key in KINDS.items()}
         uri = app.config["RATE_LIMIT_STORAGE"]
         if uri.startswith("memory"):
             self._local = LocalWindows()
@@ -71,15 +82,35 @@ class RateLimiter:
             self._local = None
             self._strategy = strategies.SlidingWindowCounterRateLimiter(storage.storage_from_string(uri))
 
-    def hit(self, kind: str, *identifiers) -> None:
-        """Count one action; raise RateLimited past the limit for these identifiers."""
+    def _check(self, kind: str, identifiers: tuple, count: bool) -> None:
         item = self._limits[kind]
         key = (kind, *map(str, identifiers))
-        allowed = (self._local.hit(item, key) if self._local is not None
-                   else self._strategy.hit(item, *key))
+        if self._local is not None:
+            allowed = self._local.hit(item, key, count)
+        else:
+            allowed = (self._strategy.hit if count else self._strategy.test)(item, *key)
         if not allowed:
-            raise RateLimited()
+            raise RateLimited(retry_after=item.get_expiry())
+
+    def hit(self, kind: str, *identifiers) -> None:
+        """Count one action; raise RateLimited past the limit for these identifiers."""
+        self._check(kind, identifiers, count=True)
+
+    def hit_quietly(self, kind: str, *identifiers) -> None:
+        """Count one action without refusing it (a failed log-in, counted for the next attempt)."""
+        try:
+            self._check(kind, identifiers, count=True)
+        except RateLimited:
+            pass
+
+    def check(self, kind: str, *identifiers) -> None:
+        """Raise RateLimited if one more action would be past the limit, without counting one."""
+        self._check(kind, identifiers, count=False)
+
+
+def limiter() -> RateLimiter:
+    return current_app.extensions["facilitator.ratelimiter"]
 
 
 def hit(kind: str, *identifiers) -> None:
-    current_app.extensions["facilitator.ratelimiter"].hit(kind, *identifiers)
+    limiter().hit(kind, *identifiers)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import brotli
 from flask import Flask, Response, abort, current_app, request, url_for
+from markupsafe import Markup
 from werkzeug.security import safe_join
 
 #: Compressing these is worth it; images such as the favicon are sent as they are.
@@ -42,6 +43,7 @@ class StaticFiles:
         self._lock = threading.Lock()
         app.view_functions["static"] = self.view
         app.add_template_global(self.url, "static_url")
+        app.add_template_global(self.text, "static_text")
         app.extensions["facilitator.static"] = self
 
     def _body(self, filename: str) -> Body | None:
@@ -71,6 +73,11 @@ class StaticFiles:
         """The versioned URL of a static file."""
         body = self._body(filename)
         return url_for("static", filename=filename, v=body.version if body else None)
+
+    def text(self, filename: str) -> Markup:
+        """A static text file's content, to inline into a self-contained document."""
+        body = self._body(filename)
+        return Markup(body.identity.decode("utf-8")) if body else Markup("")
 
     def view(self, filename: str):
         body = self._body(filename)

@@ -81,6 +81,10 @@ def make_app(tmp_path, **overrides):
         "RATE_LIMIT_WRITES": "1000/10second",
         "RATE_LIMIT_JOIN": "1000/minute",
         "RATE_LIMIT_LOOKUP": "1000/minute",
+        "RATE_LIMIT_CONNECT": "10000/minute",
+        "RATE_LIMIT_STATE": "1000/10second",
+        "RATE_LIMIT_LOGIN": "1000/minute",
+        "RATE_LIMIT_LOGIN_ACCOUNT": "1000/minute",
     }
     config.update(overrides)
     if PG_URL:

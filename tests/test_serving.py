@@ -10,7 +10,6 @@ import brotli
 import pytest
 
 from conftest import make_app
-from facilitator.config import SETTINGS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -104,8 +103,7 @@ def test_a_setting_of_the_wrong_type_is_refused(tmp_path, monkeypatch):
 
 
 def test_configuration_docs_list_every_setting():
-    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
-    missing = [key for key in SETTINGS
-               if f"`FACILITATOR_{key}`" not in text and not (key == "SQLALCHEMY_DATABASE_URI"
-                                                           and "`FACILITATOR_DATABASE_URL`" in text)]
-    assert missing == []
+    """docs/configuration.md carries the table of facilitator.config.settings_table(), as it is now."""
+    from facilitator.config import settings_table
+
+    assert settings_table() in (DOCS / "configuration.md").read_text(encoding="utf-8")

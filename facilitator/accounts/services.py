@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+from functools import lru_cache
+
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..blocking import off_loop
 
 from ..errors import Conflict, Invalid
 from ..extensions import db
@@ -17,6 +23,11 @@ def normalise_email(email: str) -> str:
     if not local or "." not in domain or " " in email or len(email) > 254:
         raise Invalid(f"'{email}' is not a valid e-mail address.")
     return email
+
+
+def normalise_login(email: str) -> str:
+    """The e-mail as typed at log-in, for counting attempts per account (never refuses)."""
+    return (email or "").strip().lower()[:254]
 
 
 def check_password_strength(password: str) -> None:
@@ -46,8 +57,21 @@ def create_organizer(email: str, password: str) -> Organizer:
     return organizer
 
 
+@lru_cache(maxsize=1)
+def _stand_in_hash() -> str:
+    """A hash of nobody's password: an unknown e-mail costs the same time as a wrong password."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
 def authenticate(email: str, password: str) -> Organizer | None:
+    """The organizer with this e-mail and password, else None; hashing runs off the event loop."""
     organizer = find_organizer(email)
-    if organizer is not None and organizer.check_password(password):
-        return organizer
-    return None
+    hashed = organizer.password_hash if organizer is not None else _stand_in_hash()
+    matches = off_loop(check_password_hash, hashed, password or "")
+    return organizer if organizer is not None and matches else None
+
+
+def end_sessions(organizer: Organizer) -> None:
+    """Log the organizer out everywhere: every session cookie, even a copied one, stops working."""
+    organizer.end_sessions()
+    db.session.flush()

@@ -9,11 +9,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..errors import DomainError
+from ..security import CSP_DOCUMENT
 from ..extensions import db
-from ..participation.connection import SESSION_MODERATOR_TOKENS, moderator_identity
+from ..participation.connection import SESSION_MODERATOR_TOKENS, keep_token, moderator_identity
 from ..participation.models import Participant
 from ..workshops.models import Workshop
-from ..workshops.services import find_workshop
+from ..core import error_page, workshop_or_404
+from ..errors import RateLimited
+from ..ratelimit import hit
 from . import models as _models  # noqa: F401  (register the report table with create_app)
 from .document import build_document
 from .formats import FORMATS, SHOWN_STATUSES, filename, report_helpers, write_export
@@ -25,14 +28,15 @@ bp = Blueprint("export", __name__)
 
 def moderated_workshop(code: str):
     """Return the workshop if the browser is one of its moderators; else refuse (never the data)."""
-    workshop = find_workshop(code)
-    if workshop is None:
-        abort(404)
+    workshop = workshop_or_404(code)
     token = request.args.get("token")
+    if token and not workshop.check_moderator_token(token):
+        try:
+            hit("lookup", request.remote_addr or "unknown")
+        except RateLimited:
+            abort(error_page(429))
     if token and workshop.check_moderator_token(token):
-        tokens = dict(session.get(SESSION_MODERATOR_TOKENS, {}))
-        tokens[workshop.code] = token
-        session[SESSION_MODERATOR_TOKENS] = tokens
+        keep_token(SESSION_MODERATOR_TOKENS, workshop.code, token)
         return workshop, redirect(request.base_url)  # drop the token from the address bar
     if moderator_identity(workshop, None) is None:
         if not current_user.is_authenticated:
@@ -92,6 +96,8 @@ def download(code: str, fmt: str):
     response = send_file(buffer, mimetype=FORMATS[fmt].mimetype, as_attachment=fmt != "html",
                          download_name=filename(workshop, fmt))
     response.headers["Cache-Control"] = "no-store"
+    if fmt == "html":  # a self-contained document: its own inline styles, nothing else
+        response.headers["Content-Security-Policy"] = CSP_DOCUMENT
     return response
 
 

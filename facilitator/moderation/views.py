@@ -15,26 +15,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 
 from flask_babel import gettext as _
 
-from ..errors import DomainError, invalid_from_form
+from ..errors import DomainError, RateLimited, invalid_from_form
 from ..extensions import db
-from ..participation.connection import SESSION_MODERATOR_TOKENS, moderator_identity
+from ..participation.connection import SESSION_MODERATOR_TOKENS, keep_token, moderator_identity
 from ..participation.forms import STAKEHOLDER_LABELS
 from ..participation.state import Identity, build_state
 from ..workshops.models import Workshop
 from ..addresses import public_url
-from ..workshops.services import find_workshop
+from ..core import error_page, workshop_or_404
+from ..ratelimit import hit
 from . import services
 from .steps import confirmation, current_prompt, next_step
 from .forms import EndWorkshopForm, ModeratePositionForm, PromptActionForm, ShowResultsForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/m")
-
-
-def workshop_or_404(code: str) -> Workshop:
-    workshop = find_workshop(code)
-    if workshop is None:
-        abort(404)
-    return workshop
 
 
 def console_url(workshop: Workshop, anchor: str = "") -> str:
@@ -57,12 +51,13 @@ def console(code: str):
     if "token" in request.args:
         token = token_from(request.args["token"])
         if workshop.check_moderator_token(token):
-            tokens = dict(session.get(SESSION_MODERATOR_TOKENS, {}))
-            tokens[workshop.code] = token
-            session[SESSION_MODERATOR_TOKENS] = tokens
-            session.permanent = True
+            keep_token(SESSION_MODERATOR_TOKENS, workshop.code, token)
             return redirect(console_url(workshop))
-        flash("That moderator link is not valid for this workshop.", "error")
+        try:
+            hit("lookup", request.remote_addr or "unknown")  # guessing tokens is as pointless as codes
+        except RateLimited:
+            abort(error_page(429))
+        flash(_("That moderator link is not valid for this workshop."), "error")
         return render_template("moderation/gate.html", workshop=workshop), 403
     identity = moderator_identity(workshop, None)
     if identity is None:

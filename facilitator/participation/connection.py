@@ -22,24 +22,48 @@ SESSION_PARTICIPANTS = "participants"  # {code: token} in the signed cookie
 SESSION_MODERATOR_TOKENS = "moderator_tokens"  # {code: token}
 
 
+def _auth_text(auth: dict, key: str, longest: int) -> str | None:
+    """A string from the connect auth, or None when absent; anything else (a list, a lone
+    surrogate, an endless string) is treated as a wrong credential."""
+    value = auth.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > longest:
+        return ""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return ""
+    return value
+
+
 def identify(auth: dict | None) -> tuple[Workshop, Identity]:
-    """Resolve the connect `auth` (or the browser session) to an identity, or refuse."""
+    """Resolve the connect `auth` (or the browser session) to an identity, or refuse (`not_found`).
+
+    Unknown codes and wrong tokens count against the `lookup` limit of the address,
+    so guessing them is pointless.
+    """
     if not isinstance(auth, dict):
         auth = {}
-    code = auth.get("workshop")
-    workshop = find_workshop(code) if isinstance(code, str) else None
+    address = request.remote_addr or "unknown"
+    hit("connect", address)
+    code = _auth_text(auth, "workshop", 32)
+    workshop = find_workshop(code) if code else None
     if workshop is None:
-        hit("lookup", request.remote_addr or "unknown")  # guessing codes gets rate_limited
+        hit("lookup", address)
         raise NotFound("Unknown workshop.")
-    moderator = moderator_identity(workshop, auth.get("moderator_token"))
+    token = _auth_text(auth, "moderator_token", 200)
+    moderator = moderator_identity(workshop, token)
     if moderator is not None:
         return workshop, moderator
-    if "moderator_token" in auth:
+    if token is not None:
+        hit("lookup", address)
         raise NotFound("That moderator token is not valid for this workshop.")
-    token = auth.get("participant_token")
+    token = _auth_text(auth, "participant_token", 200)
     if token is not None:
         participant = find_participant(workshop, token)
         if participant is None:
+            hit("lookup", address)
             raise NotFound("That participant token is not valid for this workshop.")
         return workshop, Identity("participant", workshop.id, participant.id)
     if auth.get("screen") is True:
@@ -61,6 +85,18 @@ def moderator_identity(workshop: Workshop, token: str | None) -> Identity | None
         if current_user.is_authenticated and workshop.organizer_id == current_user.id:
             return Identity("moderator", workshop.id, actor=current_user.email)
     return None
+
+
+#: A browser keeps the tokens of its last few workshops only: the session cookie stays small.
+SESSION_TOKENS_KEPT = 8
+
+
+def keep_token(key: str, code: str, token: str) -> None:
+    """Remember a participant or moderator token for a workshop in the browser session."""
+    tokens = {c: t for c, t in session.get(key, {}).items() if c != code}
+    tokens[code] = token
+    session[key] = dict(list(tokens.items())[-SESSION_TOKENS_KEPT:])
+    session.permanent = True
 
 
 def session_participant_token(workshop: Workshop) -> str | None:

@@ -6,9 +6,9 @@ from functools import wraps
 
 from flask import current_app, request
 
-from ..errors import DomainError, Forbidden, Invalid, invalid_from_form
+from ..errors import DomainError, Forbidden, Invalid
 from ..extensions import db, socketio
-from ..fields import payload_formdata
+from ..fields import validated  # noqa: F401  (the handlers' one validation path)
 from ..live import NAMESPACE
 from ..ratelimit import hit
 from .connection import identity_of
@@ -19,11 +19,12 @@ ROLE_MESSAGES = {
 }
 
 
-def live_event(name: str, role: str | None = None, write: bool = True):
+def live_event(name: str, role: str | None = None, write: bool = True, limit: str | None = None):
     """Register `fn(identity, payload)` as the handler of event `name` on /live.
 
     The handler's return value is the ack; domain errors become error acks
-    and roll back, so a refused event changes nothing.
+    and roll back, so a refused event changes nothing. Writes count against the
+    participant's `write` limit; `limit` names another kind, counted per connection.
     """
 
     def decorator(fn):
@@ -37,6 +38,8 @@ def live_event(name: str, role: str | None = None, write: bool = True):
                     raise Forbidden(ROLE_MESSAGES.get(role, "You are not allowed to do that."))
                 if write:
                     hit("write", identity.workshop_id, identity.participant_id or request.sid)
+                if limit is not None:
+                    hit(limit, request.sid)
                 if payload is None:
                     payload = {}
                 if not isinstance(payload, dict):
@@ -57,9 +60,7 @@ def live_event(name: str, role: str | None = None, write: bool = True):
     return decorator
 
 
-def validated(form_class, payload: dict):
-    """Validate a payload with the same WTForms form the HTML page posts to."""
-    form = form_class(formdata=payload_formdata(payload), meta={"csrf": False})
-    if not form.validate():
-        raise invalid_from_form(form.errors)
-    return form
+@socketio.on("*", namespace=NAMESPACE)
+def on_unknown_event(event, *args):
+    """Any other event still gets an acknowledgement (CONTRACT §12), saying it is unknown."""
+    return Invalid("There is no such event.").to_ack()

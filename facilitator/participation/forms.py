@@ -5,13 +5,18 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pycountry
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms import RadioField, SelectField
+from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..fields import choices, IdField, IdListField, StrictStringField, required_value
+from ..fields import (IdField, IdListField, StrictStringField, choices, max_length, not_blank, one_line,
+                      required_value)
 from .models import REACTION_VALUES, STAKEHOLDER_GROUPS
+from .state import PAGE_MAX
 
 STAKEHOLDER_LABELS = {
     "government": _l("Government"),
@@ -25,19 +30,29 @@ STAKEHOLDER_LABELS = {
 }
 
 
-@lru_cache(maxsize=1)
+#: ISO 3166 alpha-2 codes (pycountry), named in the page's language (Babel's CLDR data).
+COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+@lru_cache(maxsize=8)
+def _countries(language: str) -> tuple[tuple[str, str], ...]:
+    names = Locale.parse(language).territories
+    return tuple(sorted(((code, names.get(code, code)) for code in COUNTRY_CODES), key=lambda c: c[1]))
+
+
 def country_choices():
-    countries = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda c: c[1])
-    return choices([("", "Prefer not to say")] + countries)
+    locale = get_locale()
+    return choices([("", _("Prefer not to say"))] + list(_countries(str(locale) if locale else "en")))
 
 
-def _strict_text(max_length: int):
-    def check(form, field):
-        if field.data is not None and not isinstance(field.data, str):
-            raise ValidationError("must be text")
-        if field.data and len(field.data) > max_length:
-            raise ValidationError(f"may have at most {max_length} characters")
-    return check
+def country_code(value):
+    """A country code from a form or JSON: upper case; blank or only spaces and controls is None."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("must be a country code")
+    value = one_line(value)
+    return value.upper() if value else None
 
 
 class JoinForm(FlaskForm):
@@ -46,16 +61,16 @@ class JoinForm(FlaskForm):
         choices=choices([("onsite", _l("In the room")), ("online", _l("Online"))]),
         validators=[InputRequired(_l("Choose in the room or online."))],
     )
-    display_name = StringField(_l("Your name (optional)"), validators=[Optional(), _strict_text(80)],
-                               description=_l("Shown to the moderators, and in the speaking queue when you "
-                                              "ask to speak; never in reports."))
+    display_name = StrictStringField(
+        _l("Your name (optional)"), validators=[Optional(), max_length(80)],
+        description=_l("Shown to the moderators, and in the speaking queue when you ask to speak; "
+                       "never in reports."))
     stakeholder_group = SelectField(
         _l("Stakeholder group (optional)"),
         choices=choices([("", _l("Prefer not to say"))] + [(g, STAKEHOLDER_LABELS[g]) for g in STAKEHOLDER_GROUPS]),
         validators=[Optional()],
     )
-    country = SelectField(_l("Country (optional)"), choices=[], validators=[Optional()],
-                          coerce=lambda v: v.upper() if isinstance(v, str) else v)
+    country = SelectField(_l("Country (optional)"), choices=[], validators=[Optional()], coerce=country_code)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,10 +86,23 @@ class PositionForm(FlaskForm):
     prompt_id = IdField("Question", validators=[required_value])
     text = StrictStringField("Your position", validators=[required_value])
     option_id = IdField("The option it argues for", validators=[Optional()])
-    client_id = StrictStringField("Client id", validators=[required_value, Length(min=1, max=64)])
+    client_id = StrictStringField("Client id", validators=[required_value, not_blank, max_length(64)])
 
 
 class ReactionForm(FlaskForm):
     position_id = IdField("Position", validators=[required_value])
     value = SelectField("Reaction", choices=choices([(v, v) for v in REACTION_VALUES]),
                         validators=[InputRequired()])
+
+
+def _page_size(form, field):
+    if field.data is not None and not 1 <= field.data <= PAGE_MAX:
+        raise ValidationError(f"must be between 1 and {PAGE_MAX}")
+
+
+class PositionsPageForm(FlaskForm):
+    """get_positions: a prompt's positions older than before_id, newest first."""
+
+    prompt_id = IdField("Question", validators=[required_value])
+    before_id = IdField("Older than", validators=[Optional()])
+    limit = IdField("How many", validators=[Optional(), _page_size])

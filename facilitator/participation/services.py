@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db_types import utcnow
 from ..errors import Closed, Conflict, Invalid, NotFound
+from ..fields import clean_text, is_blank, one_line
 from ..extensions import db
 from ..live.outbox import emit_after_commit, mark_after_commit
 from ..live.rooms import participant_room, public_rooms, workshop_room
@@ -40,9 +41,9 @@ def join(workshop: Workshop, attendance: str, display_name: str | None = None,
         workshop_id=workshop.id,
         token_hash=hash_token(token),
         attendance=attendance,
-        display_name=(display_name or "").strip() or None,
+        display_name=one_line(display_name),
         stakeholder_group=stakeholder_group or None,
-        country=(country or "").upper() or None,
+        country=(one_line(country) or "").upper() or None,
     )
     db.session.add(participant)
     db.session.flush()
@@ -164,7 +165,7 @@ def submit_position(participant: Participant, prompt_id: int, text: str,
                     option_id: int | None, client_id: str) -> Position:
     """Add a position; a retried client_id returns the position already stored."""
     prompt = prompt_of(participant.workshop_id, prompt_id)
-    text = (text or "").strip()
+    text = clean_text(text or "").strip()
     existing = _position_by_client_id(participant, client_id)
     if existing is not None:
         if (existing.prompt_id, existing.text, existing.option_id) != (prompt.id, text, option_id):
@@ -172,7 +173,7 @@ def submit_position(participant: Participant, prompt_id: int, text: str,
         return existing
     prompt.ensure_open()
     workshop = prompt.workshop
-    if not text:
+    if is_blank(text):
         raise Invalid("Your position must not be empty.")
     if len(text) > workshop.position_max_length:
         raise Invalid(f"Your position may have at most {workshop.position_max_length} characters "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 
 from ..errors import Conflict, DomainError, Forbidden
@@ -14,10 +14,10 @@ from ..workshops.models import Workshop
 from . import services
 from .connection import forget, identify, remember
 from .events import live_event, validated
-from .forms import JoinForm, PositionForm, ReactionForm, VoteForm
+from .forms import JoinForm, PositionForm, PositionsPageForm, ReactionForm, VoteForm
 from .models import Participant
 from .results import snapshot_profiles
-from .state import Identity, build_state, position_dict, public_position
+from .state import LATEST, Identity, build_state, position_dict, positions_before, public_position
 
 ROLE_ROOMS = {"participant": "participants", "moderator": "moderators", "screen": "screens"}
 
@@ -39,11 +39,19 @@ def on_connect(auth=None):
         workshop, identity = identify(auth)
         enter(workshop, identity)
     except DomainError as exc:
-        refused = ConnectionRefusedError(exc.message)
-        refused.error_args = {"message": exc.message, "code": exc.code}  # CONTRACT §12, not a repr
-        raise refused from None
+        raise refusal(exc.message, exc.code) from None
+    except Exception:
+        current_app.logger.exception("connect failed")
+        raise refusal("Something went wrong on the server. Please try again.", "invalid") from None
     finally:
         db.session.remove()
+
+
+def refusal(message: str, code: str) -> ConnectionRefusedError:
+    """connect_error with {"message", "code"} (CONTRACT §12), not a repr in a string."""
+    refused = ConnectionRefusedError(message)
+    refused.error_args = {"message": message, "code": code}
+    return refused
 
 
 @socketio.on("disconnect", namespace=NAMESPACE)
@@ -101,7 +109,18 @@ def on_react(identity: Identity, payload: dict):
     return {"ok": True}
 
 
-@live_event("get_state", write=False)
+@live_event("get_state", write=False, limit="state")
 def on_get_state(identity: Identity, payload: dict):
     workshop = db.session.get(Workshop, identity.workshop_id)
     return {"ok": True, "state": build_state(workshop, identity)}
+
+
+@live_event("get_positions", write=False, limit="state")
+def on_get_positions(identity: Identity, payload: dict):
+    """Older positions of a prompt than those in `state` (CONTRACT §12)."""
+    form = validated(PositionsPageForm, payload)
+    workshop = db.session.get(Workshop, identity.workshop_id)
+    services.prompt_of(workshop.id, form.prompt_id.data)  # not_found for another workshop's
+    positions = positions_before(workshop, identity, form.prompt_id.data, form.before_id.data,
+                                 form.limit.data or LATEST)
+    return {"ok": True, "positions": positions}

@@ -12,15 +12,14 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from ..errors import DomainError, RateLimited, invalid_from_form
+from ..errors import DomainError, invalid_from_form
 from ..extensions import db
 from ..ratelimit import hit
 from ..workshops.models import Workshop
-from ..core import error_page
-from ..workshops.models import normalise_code
+from ..core import workshop_or_404
 from ..workshops.services import find_workshop
 from . import services
-from .connection import SESSION_PARTICIPANTS, session_participant_token
+from .connection import SESSION_PARTICIPANTS, keep_token, session_participant_token
 from .forms import STAKEHOLDER_LABELS, JoinForm, PositionForm, ReactionForm, VoteForm
 from .models import Participant, Position
 from .state import Identity, build_state
@@ -33,18 +32,6 @@ FORM_MESSAGES = {
     PositionForm: "Write your position before sending it.",
     ReactionForm: "Choose agree, disagree or pass.",
 }
-
-
-def workshop_or_404(code: str) -> Workshop:
-    """The workshop of a join code; a page to try another code when there is none (429 past the limit)."""
-    workshop = find_workshop(code)
-    if workshop is None:
-        try:
-            hit("lookup", request.remote_addr or "unknown")  # guessing codes gets 429
-        except RateLimited:
-            abort(error_page(429))
-        abort(error_page(404, unknown_code=normalise_code(code)[:12]))
-    return workshop
 
 
 def current_participant(workshop: Workshop) -> Participant | None:
@@ -78,10 +65,7 @@ def join(code: str):
             db.session.rollback()
             flash(exc.message, "error")
         else:
-            tokens = dict(session.get(SESSION_PARTICIPANTS, {}))
-            tokens[workshop.code] = token
-            session[SESSION_PARTICIPANTS] = tokens
-            session.permanent = True
+            keep_token(SESSION_PARTICIPANTS, workshop.code, token)
             flash("You have joined. Welcome!", "info")
             return redirect(page_url(workshop))
     status = 400 if form.is_submitted() else 200

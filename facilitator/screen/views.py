@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 
 from ..addresses import public_url
 from ..participation.state import Identity, build_state, display_prompt, shown_results
-from ..workshops.services import find_workshop
+from ..core import workshop_or_404
 from .qr import qr_svg
 
 bp = Blueprint("screen", __name__, url_prefix="/s")
@@ -26,9 +26,7 @@ def featured_positions(positions: list[dict], prompt_id: int | None) -> list[dic
 @bp.get("/<code>")
 def show(code: str):
     """Render the big screen; static/js/screen.js keeps it live and fits it to the viewport."""
-    workshop = find_workshop(code)
-    if workshop is None:
-        abort(404)
+    workshop = workshop_or_404(code)
     state = build_state(workshop, Identity("screen", workshop.id))
     join_url = public_url(f"/j/{workshop.code}")
     display = display_prompt(state)

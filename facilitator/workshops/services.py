@@ -16,7 +16,11 @@ MAX_OPTIONS = 12
 
 
 def find_workshop(code: str) -> Workshop | None:
-    return db.session.scalar(select(Workshop).where(Workshop.code == normalise_code(code)))
+    """The workshop of a join code (any case), or None; anything that cannot be a code is None."""
+    code = normalise_code(code) if isinstance(code, str) else ""
+    if not (0 < len(code) <= 12 and code.isascii() and code.isalnum()):
+        return None
+    return db.session.scalar(select(Workshop).where(Workshop.code == code))
 
 
 def get_workshop(code: str) -> Workshop:

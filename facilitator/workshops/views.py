@@ -121,7 +121,7 @@ def add_prompt(code: str):
     return redirect(url_for("workshops.edit", code=workshop.code))
 
 
-@bp.post("/<code>/prompts/<int:prompt_id>")
+@bp.post("/<code>/prompts/<id:prompt_id>")
 @login_required
 def update_prompt(code: str, prompt_id: int):
     workshop = owned_workshop(code)
@@ -135,7 +135,7 @@ def update_prompt(code: str, prompt_id: int):
     return redirect(url_for("workshops.edit", code=workshop.code) + f"#prompt-{prompt.id}")
 
 
-@bp.post("/<code>/prompts/<int:prompt_id>/<any(delete, up, down):action>")
+@bp.post("/<code>/prompts/<id:prompt_id>/<any(delete, up, down):action>")
 @login_required
 def prompt_action(code: str, prompt_id: int, action: str):
     workshop = owned_workshop(code)

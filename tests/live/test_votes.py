@@ -49,14 +49,17 @@ def test_error_codes_and_nothing_changes(app, moderator, join, q1, q2, make_work
         ({"prompt_id": True, "option_ids": [opt(q1, 0)]}, "invalid"),
         ({"prompt_id": pid}, "invalid"),
         ({"prompt_id": pid, "option_ids": []}, "invalid"),
-        ({"prompt_id": pid, "option_ids": "1"}, None),  # a lone string id is read as one id
+        ({"prompt_id": pid, "option_ids": "1"}, "invalid"),  # a single value where a list is documented
+        ({"prompt_id": [pid], "option_ids": [opt(q1, 0)]}, "invalid"),  # a list where a single id is
+        ({"prompt_id": pid, "option_ids": [[1]]}, "invalid"),
+        ({"prompt_id": 10**20, "option_ids": [1]}, "not_found"),  # beyond the database: no such id
+        ({"prompt_id": -3, "option_ids": [1]}, "not_found"),
         ({"prompt_id": 999999, "option_ids": [1]}, "not_found"),
         ({"prompt_id": other["prompts"][0]["id"], "option_ids": [other["prompts"][0]["options"][0]["id"]]}, "not_found"),
     ]
     for payload, code in cases:
         ack = emit(a, "cast_vote", payload)
-        if code:
-            assert ack["ok"] is False and ack["error"]["code"] == code, (payload, ack)
+        assert ack["ok"] is False and ack["error"]["code"] == code, (payload, ack)
     emit(moderator, "open_prompt", {"prompt_id": pid})
     for payload in ({"prompt_id": pid, "option_ids": [opt(q1, 0), opt(q1, 1)]},  # single-choice
                     {"prompt_id": pid, "option_ids": [opt(q2, 0)]}):  # another prompt's option
