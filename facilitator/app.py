@@ -126,8 +126,11 @@ def _init_live(app: Flask) -> None:
     from .participation import broadcasts
     from .participation import sockets as _participation_sockets  # noqa: F401
 
+    from .live import fastjson
+
     socketio.init_app(
         app,
+        json=fastjson,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["MESSAGE_QUEUE"],
         manage_session=True,  # the cookie session is read once per connection, not per event

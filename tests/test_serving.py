@@ -107,3 +107,15 @@ def test_configuration_docs_list_every_setting():
     from facilitator.config import settings_table
 
     assert settings_table() in (DOCS / "configuration.md").read_text(encoding="utf-8")
+
+
+def test_socket_json_answers_what_the_standard_module_reads():
+    """orjson where it can; the standard module for lone surrogates and huge integers (CONTRACT §12)."""
+    import json
+
+    from facilitator.live import fastjson
+
+    for text in ['{"text": "\\ud800"}', '[100000000000000000000, -100000000000000000000]', '[NaN]',
+                 '{"a": [1, 2.5, "é", null, true]}', '"12345678901234567890123"']:
+        assert repr(fastjson.loads(text)) == repr(json.loads(text)), text
+    assert json.loads(fastjson.dumps({1: "x", "y": 2**70, "z": "\ud800"})) == {"1": "x", "y": 2**70, "z": "\ud800"}

@@ -24,11 +24,27 @@ from flask import Flask
 @click.option("--reactions", "reactions_each", type=int, default=10, show_default=True,
               help="Reactions per participant in the reaction burst.")
 @click.option("--reaction-window", type=float, default=None, help="Seconds over which reactions are spread.")
+@click.option("--crash", is_flag=True,
+              help="The crash drill instead: SIGKILL the server mid-burst, restart it, count lost and "
+                   "duplicated writes and time the resume (uses --participants and --positions).")
 @click.option("--json", "as_json", is_flag=True, help="Print every figure as JSON after the table.")
 def bench_command(participants, processes, quick, url, code, moderator_token, database_url, async_mode,
-                  no_bare, vote_window, positions, reactions_each, reaction_window, as_json):
+                  no_bare, vote_window, positions, reactions_each, reaction_window, crash, as_json):
     """Simulate live participants over websockets and print latency, loss, CPU and memory."""
     from .runner import Settings, run, table
+
+    if crash:
+        from .crash import DrillSettings, lines, run_drill
+
+        report = run_drill(DrillSettings(participants=participants or (100 if quick else 1000),
+                                         positions=positions if positions != 500 else (100 if quick else 1000),
+                                         say=lambda m: click.echo(m, err=True)))
+        click.echo("\nfacilitator bench --crash")
+        for line in lines(report):
+            click.echo("  " + line)
+        if as_json:
+            click.echo(json.dumps(report, indent=2, default=str))
+        return
 
     settings = Settings(
         participants=participants or (200 if quick else 2000), processes=processes, quick=quick, url=url,

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
-from ..fields import choices, IdField, StrictBooleanField, StrictStringField, required_value
+from ..fields import IdField, StrictBooleanField, StrictStringField, choices, max_length, required_value
 from .services import ACTIONS
 
 
@@ -20,11 +20,7 @@ class ShowResultsForm(FlaskForm):
 class ModeratePositionForm(FlaskForm):
     position_id = IdField("Position", validators=[required_value])
     action = SelectField("Action", choices=choices([(a, a) for a in ACTIONS]), validators=[InputRequired()])
-    reason = StrictStringField("Reason (optional)")
-
-    def validate_reason(self, field):
-        if field.data and len(field.data) > 500:
-            raise ValueError("may have at most 500 characters")
+    reason = StrictStringField("Reason (optional)", validators=[max_length(500)])
 
 
 class EndWorkshopForm(FlaskForm):

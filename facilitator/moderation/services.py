@@ -9,6 +9,7 @@ from ..live.rooms import everyone
 from ..participation.models import Participant, Position
 from ..participation.results import reaction_counts
 from ..participation.services import announce_position, prompt_of
+from ..participation.snapshot import invalidate
 from ..participation.state import prompt_dict, workshop_dict
 from ..workshops.models import Prompt, Workshop
 from .models import ModerationEntry
@@ -25,10 +26,12 @@ def log(workshop: Workshop, actor: str, action: str, prompt_id: int | None = Non
 
 def _announce_prompt(prompt: Prompt) -> None:
     emit_after_commit("prompt_changed", prompt_dict(prompt), everyone(prompt.workshop_id))
+    invalidate(prompt.workshop_id)
 
 
 def _announce_workshop(workshop: Workshop) -> None:
     emit_after_commit("workshop_changed", workshop_dict(workshop), everyone(workshop.id))
+    invalidate(workshop.id)
 
 
 def open_prompt(workshop: Workshop, prompt_id: int, actor: str) -> Prompt:
@@ -105,6 +108,7 @@ def moderate_position(workshop: Workshop, position_id: int, action: str, actor: 
     author = db.session.get(Participant, position.participant_id)
     announce_position(position, author, "position_changed", was_visible=was_visible,
                       counts=reaction_counts([position.id])[position.id])
+    invalidate(workshop.id)
     return position
 
 

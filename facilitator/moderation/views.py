@@ -19,7 +19,8 @@ from ..errors import DomainError, RateLimited, invalid_from_form
 from ..extensions import db
 from ..participation.connection import SESSION_MODERATOR_TOKENS, keep_token, moderator_identity
 from ..participation.forms import STAKEHOLDER_LABELS
-from ..participation.state import Identity, build_state
+from ..participation.snapshot import build_state
+from ..participation.state import Identity
 from ..workshops.models import Workshop
 from ..addresses import public_url
 from ..core import error_page, workshop_or_404

@@ -6,14 +6,18 @@ creates a new one and rejoins the rooms.
 
 from __future__ import annotations
 
+import secrets
+from typing import NamedTuple
+
 from flask import request, session
 from flask_login import current_user
+from sqlalchemy import bindparam, select
 
 from ..errors import NotFound
+from ..extensions import db
 from ..ratelimit import hit
-from ..workshops.models import Workshop
-from ..workshops.services import find_workshop
-from .services import find_participant
+from ..workshops.models import Workshop, hash_token, valid_code
+from .services import participant_id_for
 from .state import Identity
 
 _identities: dict[str, Identity] = {}
@@ -37,7 +41,30 @@ def _auth_text(auth: dict, key: str, longest: int) -> str | None:
     return value
 
 
-def identify(auth: dict | None) -> tuple[Workshop, Identity]:
+class WorkshopRef(NamedTuple):
+    """What identifying a connection needs of a workshop, read without loading the ORM object."""
+
+    id: int
+    code: str
+    moderator_token_hash: str
+    organizer_id: int | None
+
+    def check_moderator_token(self, token: str | None) -> bool:
+        return bool(token) and secrets.compare_digest(hash_token(token), self.moderator_token_hash)
+
+
+_WORKSHOP_BY_CODE = select(Workshop.id, Workshop.code, Workshop.moderator_token_hash, Workshop.organizer_id).where(
+    Workshop.code == bindparam("code"))
+
+
+def workshop_ref(code: str | None) -> WorkshopRef | None:
+    """The workshop of a join code (any case), or None; one indexed look-up."""
+    code = valid_code(code)
+    row = db.session.execute(_WORKSHOP_BY_CODE, {"code": code}).first() if code else None
+    return WorkshopRef(*row) if row is not None else None
+
+
+def identify(auth: dict | None) -> tuple[WorkshopRef, Identity]:
     """Resolve the connect `auth` (or the browser session) to an identity, or refuse (`not_found`).
 
     Unknown codes and wrong tokens count against the `lookup` limit of the address,
@@ -47,8 +74,7 @@ def identify(auth: dict | None) -> tuple[Workshop, Identity]:
         auth = {}
     address = request.remote_addr or "unknown"
     hit("connect", address)
-    code = _auth_text(auth, "workshop", 32)
-    workshop = find_workshop(code) if code else None
+    workshop = workshop_ref(_auth_text(auth, "workshop", 32))
     if workshop is None:
         hit("lookup", address)
         raise NotFound("Unknown workshop.")
@@ -61,16 +87,16 @@ def identify(auth: dict | None) -> tuple[Workshop, Identity]:
         raise NotFound("That moderator token is not valid for this workshop.")
     token = _auth_text(auth, "participant_token", 200)
     if token is not None:
-        participant = find_participant(workshop, token)
-        if participant is None:
+        participant_id = participant_id_for(workshop.id, token)
+        if participant_id is None:
             hit("lookup", address)
             raise NotFound("That participant token is not valid for this workshop.")
-        return workshop, Identity("participant", workshop.id, participant.id)
+        return workshop, Identity("participant", workshop.id, participant_id)
     if auth.get("screen") is True:
         return workshop, Identity("screen", workshop.id)
-    participant = find_participant(workshop, session_participant_token(workshop))
-    if participant is not None:
-        return workshop, Identity("participant", workshop.id, participant.id)
+    participant_id = participant_id_for(workshop.id, session_participant_token(workshop))
+    if participant_id is not None:
+        return workshop, Identity("participant", workshop.id, participant_id)
     return workshop, Identity("visitor", workshop.id)
 
 

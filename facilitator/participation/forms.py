@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from ..fields import (IdField, IdListField, StrictStringField, choices, max_length, not_blank, one_line,
                       required_value)
 from .models import REACTION_VALUES, STAKEHOLDER_GROUPS
-from .state import PAGE_MAX
+from .snapshot import PAGE_MAX
 
 STAKEHOLDER_LABELS = {
     "government": _l("Government"),

@@ -13,7 +13,7 @@ import time
 from collections import defaultdict
 
 from flask import Flask, current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
 from ..workshops.models import Option, Prompt, Workshop
@@ -109,16 +109,17 @@ def countries_for(workshop: Workshop) -> dict[str, int]:
     )
 
 
+_REACTION_COUNTS = (select(Reaction.position_id, Reaction.value, func.count())
+                    .where(Reaction.position_id.in_(bindparam("ids", expanding=True)))
+                    .group_by(Reaction.position_id, Reaction.value))
+
+
 def reaction_counts(position_ids) -> dict[int, dict[str, int]]:
     """Return {position_id: {"agree", "disagree", "pass"}} for the given positions."""
     ids = list(position_ids)
     counts = {pid: {"agree": 0, "disagree": 0, "pass": 0} for pid in ids}
     if ids:
-        for pid, value, count in db.session.execute(
-            select(Reaction.position_id, Reaction.value, func.count())
-            .where(Reaction.position_id.in_(ids))
-            .group_by(Reaction.position_id, Reaction.value)
-        ):
+        for pid, value, count in db.session.execute(_REACTION_COUNTS, {"ids": ids}):
             counts[pid][value] = count
     return counts
 

@@ -25,6 +25,7 @@ from ..live.rooms import participant_room, public_rooms, workshop_room
 from ..workshops.models import Option, Prompt, Workshop, ensure_open, hash_token
 from .models import ATTENDANCES, STAKEHOLDER_GROUPS, Participant, Position, Reaction, Vote, VoteChoice
 from .results import snapshot_profiles
+from .snapshot import invalidate
 from .state import position_dict, public_position
 
 def join(workshop: Workshop, attendance: str, display_name: str | None = None,
@@ -57,6 +58,18 @@ def find_participant(workshop: Workshop, token: str | None) -> Participant | Non
     if participant is None or participant.workshop_id != workshop.id:
         return None
     return participant
+
+_PARTICIPANT_BY_TOKEN = select(Participant.id, Participant.workshop_id).where(
+    Participant.token_hash == bindparam("token_hash"))
+
+
+def participant_id_for(workshop_id: int, token: str | None) -> int | None:
+    """The id of the workshop's participant holding this token (one indexed look-up), else None."""
+    if not token or not isinstance(token, str):
+        return None
+    row = db.session.execute(_PARTICIPANT_BY_TOKEN, {"token_hash": hash_token(token)}).first()
+    return row.id if row is not None and row.workshop_id == workshop_id else None
+
 
 def prompt_of(workshop_id: int, prompt_id: int) -> Prompt:
     prompt = db.session.get(Prompt, prompt_id)
@@ -190,6 +203,8 @@ def submit_position(participant: Participant, prompt_id: int, text: str,
     except IntegrityError:  # a concurrent retry with the same client_id was stored first
         return submit_position(participant, prompt_id, text, option_id, client_id)
     announce_position(position, participant, "position_added", was_visible=False)
+    if position.status == "visible":
+        invalidate(participant.workshop_id)
     return position
 
 def _position_by_client_id(participant: Participant, client_id: str) -> Position | None:
@@ -261,3 +276,4 @@ def react(participant, position_id: int, value: str) -> None:
     conn.execute(_upsert_reaction(conn), {"position_id": position_id, "participant_id": participant.id,
                                           "value": value, "now": utcnow()})
     mark_after_commit("reactions", position_id)
+    invalidate(participant.workshop_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 
@@ -17,7 +19,13 @@ from .events import live_event, validated
 from .forms import JoinForm, PositionForm, PositionsPageForm, ReactionForm, VoteForm
 from .models import Participant
 from .results import snapshot_profiles
-from .state import LATEST, Identity, build_state, position_dict, positions_before, public_position
+from .snapshot import LATEST, build_state, positions_before
+from .state import Identity, position_dict, public_position
+
+#: Connections identified at once. In a reconnect storm the others wait their turn, so the
+#: snapshots already built go out as they are ready instead of all at the end (gevent runs
+#: the waiting socket writers between turns).
+_connecting = threading.BoundedSemaphore(16)
 
 ROLE_ROOMS = {"participant": "participants", "moderator": "moderators", "screen": "screens"}
 
@@ -36,8 +44,9 @@ def enter(workshop: Workshop, identity: Identity) -> None:
 def on_connect(auth=None):
     """Identify the client from its auth (or browser session), or refuse the connection."""
     try:
-        workshop, identity = identify(auth)
-        enter(workshop, identity)
+        with _connecting:
+            workshop, identity = identify(auth)
+            enter(workshop, identity)
     except DomainError as exc:
         raise refusal(exc.message, exc.code) from None
     except Exception:

@@ -22,7 +22,8 @@ from . import services
 from .connection import SESSION_PARTICIPANTS, keep_token, session_participant_token
 from .forms import STAKEHOLDER_LABELS, JoinForm, PositionForm, ReactionForm, VoteForm
 from .models import Participant, Position
-from .state import Identity, build_state
+from .snapshot import build_state
+from .state import Identity
 
 bp = Blueprint("participation", __name__, url_prefix="/j")
 

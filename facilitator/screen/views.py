@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from ..addresses import public_url
-from ..participation.state import Identity, build_state, display_prompt, shown_results
+from ..participation.snapshot import build_state
+from ..participation.state import Identity, display_prompt, shown_results
 from ..core import workshop_or_404
 from .qr import qr_svg
 

@@ -41,6 +41,12 @@ def normalise_code(code: str) -> str:
     return (code or "").strip().upper()
 
 
+def valid_code(code) -> str | None:
+    """The normalised code, or None for anything that cannot be a join code (never reaches SQL)."""
+    code = normalise_code(code) if isinstance(code, str) else ""
+    return code if 0 < len(code) <= 12 and code.isascii() and code.isalnum() else None
+
+
 def hash_token(token: str) -> str:
     """Hash a random bearer token; tokens carry 256 bits, so SHA-256 suffices."""
     return hashlib.sha256(token.encode()).hexdigest()

@@ -9,7 +9,7 @@ from ..accounts.models import Organizer
 from ..addresses import public_url
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from .models import MODERATION_MODES, PROMPT_KINDS, Option, Prompt, Workshop, new_join_code, normalise_code
+from .models import MODERATION_MODES, PROMPT_KINDS, Option, Prompt, Workshop, new_join_code, valid_code
 from .templates import load_template
 
 MAX_OPTIONS = 12
@@ -17,16 +17,14 @@ MAX_OPTIONS = 12
 
 def find_workshop(code: str) -> Workshop | None:
     """The workshop of a join code (any case), or None; anything that cannot be a code is None."""
-    code = normalise_code(code) if isinstance(code, str) else ""
-    if not (0 < len(code) <= 12 and code.isascii() and code.isalnum()):
-        return None
-    return db.session.scalar(select(Workshop).where(Workshop.code == code))
+    code = valid_code(code)
+    return db.session.scalar(select(Workshop).where(Workshop.code == code)) if code else None
 
 
 def get_workshop(code: str) -> Workshop:
     workshop = find_workshop(code)
     if workshop is None:
-        raise NotFound(f"No workshop has the code {normalise_code(code)!r}.")
+        raise NotFound(f"No workshop has the code {(code or '').strip().upper()[:12]!r}.")
     return workshop
 
 

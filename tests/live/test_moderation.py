@@ -1,5 +1,7 @@
 """Moderator events: open/close, results visibility, end, authorization."""
 
+from sqlalchemy import select
+
 from facilitator.extensions import db
 from facilitator.moderation.models import ModerationEntry
 from facilitator.workshops.models import Workshop
@@ -99,3 +101,17 @@ def test_rate_limit_is_per_participant(configured):
     assert [a["ok"] for a in acks[:5]] == [True] * 5
     assert all(a["error"]["code"] == "rate_limited" for a in acks[5:])
     assert emit(calm, "cast_vote", {"prompt_id": q["id"], "option_ids": [q["options"][0]["id"]]}) == {"ok": True}
+
+
+def test_a_reason_over_500_characters_is_refused_and_changes_nothing(app, moderator, join, q1):
+    from facilitator.moderation.models import ModerationEntry
+
+    emit(moderator, "open_prompt", {"prompt_id": q1["id"]})
+    author, _ = join("online")
+    pid = emit(author, "submit_position", {"prompt_id": q1["id"], "text": "Long reasons", "client_id": "r"})["position_id"]
+    ack = emit(moderator, "moderate_position", {"position_id": pid, "action": "hide", "reason": "x" * 501})
+    assert ack["ok"] is False and ack["error"]["code"] == "invalid"
+    assert "at most 500 characters" in ack["error"]["message"]
+    with app.app_context():
+        assert db.session.scalar(select(ModerationEntry).where(ModerationEntry.action == "hide")) is None
+    assert emit(moderator, "moderate_position", {"position_id": pid, "action": "hide", "reason": "x" * 500})["ok"]

@@ -1,5 +1,7 @@
 """submit_position, react and moderate_position."""
 
+import time
+
 from facilitator.extensions import db
 from facilitator.participation.models import Position, Reaction
 
@@ -49,7 +51,10 @@ def test_author_details_shown_once_enough_people_share_them(app, moderator, join
     author, _ = join("online", stakeholder_group="civil_society")
     reader, _ = join("onsite")
     pid = submit(author, q1, "Keep the commons open.", "c1")["position_id"]
-    shown = lambda: next(p for p in emit(reader, "get_state")["state"]["positions"] if p["id"] == pid)
+    def shown():
+        time.sleep(0.06)  # the shared part of `state` is reused for one interval (0.05 s here)
+        return next(p for p in emit(reader, "get_state")["state"]["positions"] if p["id"] == pid)
+
     assert (shown()["attendance"], shown()["stakeholder_group"]) == (None, None)
     for _ in range(4):
         join("online")
