@@ -177,6 +177,13 @@
       ul.textContent = "";
       items.forEach(function (p) { ul.appendChild(positionItem(p)); });
       if (!items.length) ul.appendChild(h("li", {cls: "empty hint", text: t("No positions yet.")}));
+      S.prompts.forEach(function (prompt) {
+        var older = L.olderButton(S, socket, prompt.id, renderPositions);
+        if (older) {
+          older.textContent = t("Question %(n)d: show older positions", {n: prompt.order});
+          ul.appendChild(h("li", {}, [older]));
+        }
+      });
     }, "positions-h");
   }
 

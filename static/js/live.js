@@ -291,9 +291,27 @@
     });
   }
 
+  /* "Show older positions" of a prompt when `state` held only the newest (CONTRACT §12). */
+  function olderButton(S, socket, promptId, done) {
+    var loaded = S.positions.filter(function (p) { return p.prompt_id === promptId; });
+    var total = (S.positions_total || {})[promptId] || 0;
+    if (loaded.length >= total || !loaded.length) return null;
+    var button = h("button", {type: "button", cls: "secondary small", id: "older-" + promptId,
+      text: t("Show older positions (%(n)d more)", {n: total - loaded.length})});
+    button.addEventListener("click", function () {
+      var oldest = Math.min.apply(null, loaded.map(function (p) { return p.id; }));
+      socket.timeout(10000).emit("get_positions", {prompt_id: promptId, before_id: oldest, limit: 100}, function (err, ack) {
+        if (err || !ack.ok) { say(t("Older positions could not be loaded. Please try again."), "error"); return; }
+        ack.positions.forEach(function (p) { upsert(S.positions, p); });
+        done();
+      });
+    });
+    return button;
+  }
+
   window.Live = {t: t, tn: tn, h: h, userText: userText, form: form, legend: legend, results: results,
     keepLatest: keepLatest, counts: counts, positionMeta: positionMeta, upsert: upsert, byId: byId,
     applyPrompt: applyPrompt, displayPrompt: displayPrompt, shownResults: shownResults, keeping: keeping,
-    clientId: clientId, say: say, store: store, load: load, Outbox: Outbox, connect: connect, takeOver: takeOver,
+    clientId: clientId, say: say, store: store, olderButton: olderButton, load: load, Outbox: Outbox, connect: connect, takeOver: takeOver,
     ATTENDANCE: ATTENDANCE, GROUPS: GROUPS};
 })();

@@ -147,11 +147,14 @@
     var items = S.positions.filter(function (p) { return p.prompt_id === prompt.id && p.status !== "hidden"; })
       .sort(function (a, b) { return (b.pinned - a.pinned) || (b.id - a.id); });
     L.keeping(section, function () {
-      section.querySelector("h2").textContent = t("Positions") + " (" + items.length + ")";
+      var total = Math.max(items.length, (S.positions_total || {})[prompt.id] || 0);
+      section.querySelector("h2").textContent = t("Positions") + " (" + total + ")";
       var ul = section.querySelector("ul");
       ul.textContent = "";
       items.forEach(function (p) { ul.appendChild(positionItem(p, prompt)); });
       if (!items.length) ul.appendChild(h("li", {cls: "empty hint", text: t("No positions yet. Be the first.")}));
+      var older = L.olderButton(S, socket, prompt.id, renderPositions);
+      if (older) ul.appendChild(h("li", {}, [older]));
     }, "positions-h");
   }
 

@@ -317,3 +317,20 @@ def test_mistyped_code_offers_another_try(server, browser, session):
     expect(page.get_by_role("button", name="Join the workshop")).to_be_visible()
     shot(page, "stage-unknown-code.png")
     page.context.close()
+
+
+def test_older_positions_come_on_request(server, browser, session):
+    """`state` holds the newest 50 positions of a question; the rest come with get_positions."""
+    code, q, mod, people = session["code"], session["q"], session["mod"], session["people"]
+    mod.emit("open_prompt", {"prompt_id": q[0]["id"]})
+    for n in range(60):
+        assert people[n % 12].emit("submit_position", {"prompt_id": q[0]["id"], "text": f"Position number {n}",
+                                                       "client_id": f"older-{n}"})["ok"]
+    phone = browser.new_context(**PHONE).new_page()
+    join(phone, server.url, code)
+    expect(phone.locator("#positions .position")).to_have_count(50)
+    expect(phone.locator("#positions h2")).to_have_text("Positions (60)")
+    phone.get_by_role("button", name="Show older positions (10 more)").click()
+    expect(phone.locator("#positions .position")).to_have_count(60)
+    expect(phone.locator("#positions .text", has_text="Position number 0")).to_be_visible()
+    phone.context.close()
