@@ -18,7 +18,7 @@ import aiohttp
 
 from .client import LiveClient
 
-#: Joins per source address: the server allows 20 joins a minute from one address.
+#: Participants per source address (the server allows 300 joins a minute from one address).
 JOINS_PER_ADDRESS = 16
 
 
