@@ -57,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(_resource_dir("static")),
     )
     config.load(app, test_config)
-    app.url_map.converters["id"] = IdConverter  # ids in URLs: 1 .. 2**63-1, else 404
+    app.url_map.converters["id"] = IdConverter  # ids in URLs: 1 .. 2**31-1, else 404
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)

@@ -7,7 +7,7 @@ fields before any service runs (CONTRACT §12):
   string), text a string, a boolean a JSON boolean; a list where a single value
   is documented, or a single value where a list is, is `invalid`;
 - form posts send strings, so "12" is an id there too;
-- an id outside the database's range (zero, negative, over 2**63 - 1) is an id
+- an id outside the database's range (zero, negative, over 2**31 - 1) is an id
   that does not exist: it reads as 0, which no row has, so the service answers
   `not_found` at its place in the contract's order of checks;
 - text must be valid Unicode (no lone surrogates); control characters other
@@ -21,15 +21,16 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, SelectChoice
+from wtforms import Field, FieldList, SelectChoice
 from wtforms.widgets import TextInput
 from wtforms.validators import ValidationError
 
 from .errors import Invalid, invalid_from_form
 
-#: Largest id the database stores (a signed 64-bit integer).
-ID_MAX = 2**63 - 1
+#: Largest id the database stores (ids are INTEGER columns: signed 32-bit on PostgreSQL).
+ID_MAX = 2**31 - 1
 #: The id given to numbers that cannot be an id of ours: no row has it.
 NO_SUCH_ID = 0
 #: Longest list of ids a payload may carry (a prompt has at most 12 options).
@@ -63,6 +64,24 @@ def one_line(value: str | None) -> str | None:
         return None
     value = " ".join(clean_text(value).split())
     return None if is_blank(value) else value
+
+
+def clean_filter(value):
+    """Every string a form reads, cleaned (see clean_text); other values pass through."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """The base of every form: all text is cleaned before any validator sees it (no NUL reaches
+    the database, no lone surrogate either), whatever the field type."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if not issubclass(unbound_field.field_class, FieldList):  # its entries carry their own
+                filters = list(unbound_field.kwargs.get("filters") or ())
+                if clean_filter not in filters:
+                    options["filters"] = [clean_filter, *filters]
+            return unbound_field.bind(form=form, **options)
 
 
 def parse_id(value: Any) -> int:

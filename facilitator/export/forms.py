@@ -1,8 +1,9 @@
 """The rapporteur's form on the summary page."""
 
-from flask_wtf import FlaskForm
 from wtforms import FieldList, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
+
+from ..fields import Form, clean_filter
 
 from .models import ITEM_MAX_LENGTH, MAX_ITEMS
 
@@ -14,13 +15,14 @@ def at_most_three(form, field) -> None:
         raise ValidationError(f"Give at most {MAX_ITEMS}.")
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     key_takeaways = FieldList(
-        TextAreaField("Key takeaway", validators=[Optional(), Length(max=ITEM_MAX_LENGTH)]),
+        # A FieldList binds its entries itself: they get the cleaning filter here.
+        TextAreaField("Key takeaway", validators=[Optional(), Length(max=ITEM_MAX_LENGTH)], filters=[clean_filter]),
         "Key takeaways", min_entries=MAX_ITEMS, validators=[at_most_three],
     )
     calls_to_action = FieldList(
-        TextAreaField("Call to action", validators=[Optional(), Length(max=ITEM_MAX_LENGTH)]),
+        TextAreaField("Call to action", validators=[Optional(), Length(max=ITEM_MAX_LENGTH)], filters=[clean_filter]),
         "Calls to action", min_entries=MAX_ITEMS, validators=[at_most_three],
     )
     summary = TextAreaField("Short summary", validators=[Optional(), Length(max=5000)],

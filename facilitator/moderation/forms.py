@@ -1,27 +1,26 @@
 """Forms of moderator actions: the same form validates a socket payload and a form post."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
-from ..fields import IdField, StrictBooleanField, StrictStringField, choices, max_length, required_value
+from ..fields import Form, IdField, StrictBooleanField, StrictStringField, choices, max_length, required_value
 from .services import ACTIONS
 
 
-class PromptActionForm(FlaskForm):
+class PromptActionForm(Form):
     prompt_id = IdField("Question", validators=[required_value])
 
 
-class ShowResultsForm(FlaskForm):
+class ShowResultsForm(Form):
     prompt_id = IdField("Question", validators=[required_value])
     visible = StrictBooleanField("Show results", validators=[required_value])
 
 
-class ModeratePositionForm(FlaskForm):
+class ModeratePositionForm(Form):
     position_id = IdField("Position", validators=[required_value])
     action = SelectField("Action", choices=choices([(a, a) for a in ACTIONS]), validators=[InputRequired()])
     reason = StrictStringField("Reason (optional)", validators=[max_length(500)])
 
 
-class EndWorkshopForm(FlaskForm):
+class EndWorkshopForm(Form):
     """Nothing to fill in: a CSRF-protected confirmation."""

@@ -9,11 +9,10 @@ from babel import Locale
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..fields import (IdField, IdListField, StrictStringField, choices, max_length, not_blank, one_line,
+from ..fields import (Form, IdField, IdListField, StrictStringField, choices, max_length, not_blank, one_line,
                       required_value)
 from .models import REACTION_VALUES, STAKEHOLDER_GROUPS
 from .snapshot import PAGE_MAX
@@ -55,7 +54,7 @@ def country_code(value):
     return value.upper() if value else None
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     attendance = RadioField(
         _l("Where are you taking part from?"),
         choices=choices([("onsite", _l("In the room")), ("online", _l("Online"))]),
@@ -77,19 +76,19 @@ class JoinForm(FlaskForm):
         self.country.choices = country_choices()
 
 
-class VoteForm(FlaskForm):
+class VoteForm(Form):
     prompt_id = IdField("Question", validators=[required_value])
     option_ids = IdListField("Options", validators=[required_value])
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     prompt_id = IdField("Question", validators=[required_value])
     text = StrictStringField("Your position", validators=[required_value])
     option_id = IdField("The option it argues for", validators=[Optional()])
     client_id = StrictStringField("Client id", validators=[required_value, not_blank, max_length(64)])
 
 
-class ReactionForm(FlaskForm):
+class ReactionForm(Form):
     position_id = IdField("Position", validators=[required_value])
     value = SelectField("Reaction", choices=choices([(v, v) for v in REACTION_VALUES]),
                         validators=[InputRequired()])
@@ -100,7 +99,7 @@ def _page_size(form, field):
         raise ValidationError(f"must be between 1 and {PAGE_MAX}")
 
 
-class PositionsPageForm(FlaskForm):
+class PositionsPageForm(Form):
     """get_positions: a prompt's positions older than before_id, newest first."""
 
     prompt_id = IdField("Question", validators=[required_value])

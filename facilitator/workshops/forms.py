@@ -1,13 +1,12 @@
 """Forms of the organizer pages."""
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..fields import choices
+from ..fields import Form, choices
 
 
-class CreateWorkshopForm(FlaskForm):
+class CreateWorkshopForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     template = SelectField("Agenda", choices=[], validators=[Optional()])
     moderation = RadioField(
@@ -23,12 +22,12 @@ class CreateWorkshopForm(FlaskForm):
     submit = SubmitField("Create workshop")
 
 
-class TitleForm(FlaskForm):
+class TitleForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     submit = SubmitField("Save title")
 
 
-class PromptForm(FlaskForm):
+class PromptForm(Form):
     text = TextAreaField("Question", validators=[DataRequired("Write the question."), Length(max=2000)])
     kind = RadioField(
         "Answers",
@@ -46,7 +45,7 @@ class PromptForm(FlaskForm):
         return (self.options.data or "").splitlines()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A bare CSRF-protected button (delete, move up, move down)."""
 
     submit = SubmitField("Go")
