@@ -60,3 +60,11 @@ def browser():
 def shot(page, name: str, full_page: bool = True) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
+
+
+def watch_csp(page) -> list[str]:
+    """Collect the page's Content-Security-Policy violations (there must be none)."""
+    seen: list[str] = []
+    page.on("console", lambda message: seen.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return seen

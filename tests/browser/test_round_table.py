@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser.conftest import ARTIFACTS, EMAIL, PASSWORD, PHONE, new_workshop, shot, sync_api
+from browser.conftest import ARTIFACTS, EMAIL, PASSWORD, PHONE, new_workshop, shot, sync_api, watch_csp
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +22,7 @@ def test_round_table(server, browser):
 
     # The moderator logs in and opens the console.
     moderator = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    violations = watch_csp(moderator)
     moderator.goto(f"{base}/m/{code}")
     expect(moderator.get_by_text("Log in as the organizer")).to_be_visible()
     shot(moderator, "console-gate.png")
@@ -34,6 +35,7 @@ def test_round_table(server, browser):
 
     # Participant A, JavaScript on, joins from the room.
     a = browser.new_context(**phone).new_page()
+    violations += watch_csp(a)
     a.goto(f"{base}/j/{code}")
     shot(a, "join-360.png")
     a.get_by_label("In the room").check()
@@ -102,6 +104,7 @@ def test_round_table(server, browser):
     assert "<b>" not in b.locator(".position .text").inner_html()
 
     screen = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    violations += watch_csp(screen)
     screen.goto(f"{base}/s/{code}")
     expect(screen.locator(".join-code")).to_have_text(code)
     expect(screen.locator("#screen-results .results-total")).to_have_text("2 people voted · 1 in the room · 1 online")
@@ -133,6 +136,7 @@ def test_round_table(server, browser):
     expect(a.get_by_text("Waiting for the moderator to open the next question")).to_be_visible()
     expect(a.locator("#results h2")).to_have_text("Results of question 1")
     shot(a, "participant-waiting-360.png")
+    assert violations == []  # the strict CSP blocks nothing the pages need
     for page in (moderator, a, b, c, screen):
         page.context.close()
 
