@@ -72,7 +72,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login.login_message = "Please log in to continue."
 
     from .accounts.models import Organizer
-    from .moderation import models as _moderation_models  # noqa: F401  (register tables)
+    from .floor import models as _floor_models  # noqa: F401  (register tables)
+    from .moderation import models as _moderation_models  # noqa: F401
     from .participation import models as _participation_models  # noqa: F401
 
     @login.user_loader
@@ -122,6 +123,9 @@ def _init_live(app: Flask) -> None:
     from .ratelimit import RateLimiter
 
     # Socket handlers must be registered before init_app.
+    from .export import sockets as _export_sockets  # noqa: F401
+    from .floor import broadcasts as floor_broadcasts
+    from .floor import sockets as _floor_sockets  # noqa: F401
     from .moderation import sockets as _moderation_sockets  # noqa: F401
     from .participation import broadcasts
     from .participation import sockets as _participation_sockets  # noqa: F401
@@ -148,3 +152,4 @@ def _init_live(app: Flask) -> None:
     app.extensions["facilitator.coalescer"] = coalescer
     app.extensions["facilitator.ratelimiter"] = RateLimiter(app)
     broadcasts.register(coalescer)
+    floor_broadcasts.register(coalescer)

@@ -118,6 +118,7 @@ def ensure_demo(app: Flask) -> dict:
     """Create (or refresh) the demo organizer and a demo workshop; return what to print."""
     from .accounts.services import create_organizer, find_organizer
     from .workshops.models import Workshop
+    from .workshops.roles import issue_link
     from .workshops.services import create_workshop, describe
 
     email = "demo@facilitator.example"
@@ -137,7 +138,7 @@ def ensure_demo(app: Flask) -> dict:
             "Creativity and generative AI (demo)", template="igf-ai-copyright", organizer=organizer
         )
     else:
-        token = workshop.set_moderator_token()
+        _, token = issue_link(workshop, "moderator", "onsite")
     db.session.commit()
     return {"email": email, "password": password, **describe(workshop, token)}
 

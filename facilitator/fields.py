@@ -115,6 +115,32 @@ class IdField(Field):
                 raise ValueError("must be a whole number id") from None
 
 
+class IntField(Field):
+    """A whole number (a JSON integer, or digits in a form); validators say which range."""
+
+    scalar = True
+
+    def _value(self):
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0] not in ("", None):
+            value = valuelist[0]
+            if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) <= 12:
+                value = int(value.strip())
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError("must be a whole number")
+            self.data = value
+
+
+def int_range(low: int, high: int):
+    def check(form, field):
+        if field.data is not None and not low <= field.data <= high:
+            raise ValidationError(f"must be from {low} to {high}")
+    return check
+
+
 class IdListField(Field):
     """A list of positive integer ids (repeated form values, or a JSON array)."""
 
@@ -150,6 +176,21 @@ class StrictStringField(Field):
             if not isinstance(valuelist[0], str):
                 raise ValueError("must be text")
             self.data = clean_text(valuelist[0])
+
+
+class TextListField(Field):
+    """A list of texts (a JSON array of strings, or repeated form values), each cleaned."""
+
+    scalar = False
+
+    def process_formdata(self, valuelist):
+        if any(not isinstance(v, str) for v in valuelist):
+            self.data = []
+            raise ValueError("must be a list of texts")
+        self.data = [clean_text(v) for v in valuelist if v != ""]
+
+    def process_data(self, value):
+        self.data = list(value or [])
 
 
 class StrictBooleanField(Field):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from facilitator.accounts.models import Organizer
 from facilitator.extensions import db
-from facilitator.workshops.models import CODE_ALPHABET, Workshop, hash_token
+from facilitator.workshops.models import CODE_ALPHABET, RoleLink, Workshop, hash_token
 
 IGF_PROMPTS = [
     "Is there a policy interest in protecting works generated autonomously by machines? "
@@ -159,7 +159,9 @@ def test_create_workshop_prints_the_contract_object(app, runner):
         assert workshop.position_max_length == 500
         assert workshop.template == "igf-ai-copyright"
         assert workshop.organizer_id is None
-        assert workshop.moderator_token_hash == hash_token(data["moderator_token"])
+        links = db.session.scalars(select(RoleLink).where(RoleLink.workshop_id == workshop.id)).all()
+        assert [(link.role, link.desk, link.token_hash) for link in links] == [
+            ("moderator", "onsite", hash_token(data["moderator_token"]))]  # an onsite moderator's link
         assert [p.id for p in workshop.prompts] == [p["id"] for p in prompts]
 
 

@@ -201,11 +201,11 @@ def test_every_form_answers_without_a_server_error(app, arena, errors, organizer
     clients, ids, code = arena
     participant, moderator, organizer_client = app.test_client(), app.test_client(), app.test_client()
     participant.post(f"/j/{code}", data={"attendance": "onsite"})
+    from facilitator.workshops.roles import issue_link
     from facilitator.workshops.services import find_workshop
 
     with app.app_context():
-        token_workshop = find_workshop(code)
-        token = token_workshop.set_moderator_token()
+        _, token = issue_link(find_workshop(code), "moderator", "online")
         db.session.commit()
     moderator.get(f"/m/{code}?token={token}")
     login(organizer_client)

@@ -298,28 +298,41 @@ def test_workshop_codes_are_unique_and_found_in_any_case(ctx):
     assert find_workshop(sample.code.lower()) is sample
     assert find_workshop(f"  {sample.code.lower()} ") is sample
 
-    duplicate = Workshop(code=sample.code, title="Clash", moderator_token_hash=hash_token("clash"))
+    duplicate = Workshop(code=sample.code, title="Clash")
     assert_rejected(duplicate)
 
 
-def test_moderator_token_is_stored_only_as_its_hash(ctx):
+def test_role_link_tokens_are_stored_only_as_their_hash(ctx):
+    from facilitator.workshops.roles import issue_link, link_for_token, revoke_links
+
     workshop, token = create_workshop("Secret", template="igf-ai-copyright")
     db.session.commit()
     assert len(token) >= 32
+    rows = db.session.execute(text("SELECT * FROM role_links WHERE workshop_id = :id"),
+                              {"id": workshop.id}).mappings().all()
+    assert all(token not in str(value) for row in rows for value in row.values())
+    assert [row["token_hash"] for row in rows] == [hashlib.sha256(token.encode()).hexdigest()]
+    assert link_for_token(workshop.id, token).role == "moderator"
+    assert link_for_token(workshop.id, token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    assert link_for_token(workshop.id, "") is None and link_for_token(workshop.id, None) is None
 
-    row = db.session.execute(text("SELECT * FROM workshops WHERE id = :id"),
-                             {"id": workshop.id}).mappings().one()
-    assert all(token not in str(value) for value in row.values())
-    assert row["moderator_token_hash"] == hashlib.sha256(token.encode()).hexdigest()
-    assert workshop.check_moderator_token(token)
-    assert not workshop.check_moderator_token(token[:-1] + ("A" if token[-1] != "A" else "B"))
-    assert not workshop.check_moderator_token("")
-    assert not workshop.check_moderator_token(None)
-
-    fresh = workshop.set_moderator_token()
+    _, rapporteur = issue_link(workshop, "rapporteur")
+    _, online = issue_link(workshop, "moderator", "online")
     db.session.commit()
-    assert fresh != token
-    assert workshop.check_moderator_token(fresh) and not workshop.check_moderator_token(token)
+    assert (link_for_token(workshop.id, online).role, link_for_token(workshop.id, online).desk) == ("moderator", "online")
+    assert revoke_links(workshop, "moderator") == 2
+    db.session.commit()
+    assert link_for_token(workshop.id, token) is None and link_for_token(workshop.id, online) is None
+    assert link_for_token(workshop.id, rapporteur).role == "rapporteur"  # another role is untouched
+
+
+def test_a_role_link_is_checked_by_the_database(agenda):
+    from facilitator.workshops.models import RoleLink
+
+    workshop, _, _ = agenda
+    assert_rejected(RoleLink(workshop_id=workshop.id, role="moderator", desk=None, token_hash="a" * 64))
+    assert_rejected(RoleLink(workshop_id=workshop.id, role="rapporteur", desk="onsite", token_hash="b" * 64))
+    assert_rejected(RoleLink(workshop_id=workshop.id, role="chair", desk=None, token_hash="c" * 64))
 
 
 def test_organizer_password_is_stored_hashed(ctx):
@@ -370,8 +383,8 @@ def test_schema_names_its_constraints(app):
     with app.app_context():
         inspector = inspect(db.engine)
         unique = {uc["name"]: uc["column_names"] for uc in inspector.get_unique_constraints("workshops")}
-        assert unique["uq_workshops_moderator_token_hash"] == ["moderator_token_hash"]
         assert unique["uq_workshops_code"] == ["code"]
+        assert {uc["name"] for uc in inspector.get_unique_constraints("role_links")} == {"uq_role_links_token_hash"}
         keys = {fk["name"] for fk in inspector.get_foreign_keys("vote_choices")}
         assert {"fk_vote_choices_vote_id_prompt_id_votes", "fk_vote_choices_option_id_prompt_id_options"} <= keys
         assert inspector.get_pk_constraint("positions")["name"] == "pk_positions"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from facilitator.accounts.services import create_organizer
 from facilitator.extensions import db
-from facilitator.workshops.models import Option, Prompt, Workshop, hash_token
+from facilitator.workshops.models import RoleLink, Option, Prompt, Workshop, hash_token
 from facilitator.workshops.services import create_workshop
 
 EMAIL = "moderator@example.org"
@@ -179,7 +179,8 @@ def test_create_from_the_template_with_csrf(csrf_app, csrf_client):
         assert workshop.status == "draft"
         assert [p.kind for p in workshop.prompts] == ["single", "multiple", "single"]
         assert workshop.agenda, "the template's session plan is copied"
-        code, token_hash = workshop.code, workshop.moderator_token_hash
+        code = workshop.code
+        token_hash = db.session.scalar(select(RoleLink.token_hash).where(RoleLink.workshop_id == workshop.id))
     assert response.headers["Location"].endswith(f"/workshops/{code}")
 
     page = csrf_client.get(f"/workshops/{code}")

@@ -3,7 +3,7 @@
 from wtforms import FieldList, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..fields import Form, clean_filter
+from ..fields import Form, StrictStringField, TextListField, clean_filter, max_length
 
 from .models import ITEM_MAX_LENGTH, MAX_ITEMS
 
@@ -33,3 +33,21 @@ class ReportForm(Form):
                              description="Names as they should appear in the report "
                                          "(log-in e-mails are never exported).")
     submit = SubmitField("Save report")
+
+
+def _items(form, field):
+    filled = [item for item in field.data if item.strip()]
+    if len(filled) > MAX_ITEMS:
+        raise ValidationError(f"Give at most {MAX_ITEMS}.")
+    if any(len(item) > ITEM_MAX_LENGTH for item in filled):
+        raise ValidationError(f"Each may have at most {ITEM_MAX_LENGTH} characters.")
+
+
+class UpdateReportForm(Form):
+    """update_report: the rapporteur's fields saved as they go (absent keys stay as they were)."""
+
+    key_takeaways = TextListField("Key takeaways", validators=[_items])
+    calls_to_action = TextListField("Calls to action", validators=[_items])
+    summary = StrictStringField("Short summary", validators=[max_length(5000)])
+    gender_balance = StrictStringField("Gender balance (estimate)", validators=[max_length(500)])
+    moderators = StrictStringField("Moderators", validators=[max_length(500)])

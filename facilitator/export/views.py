@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from ..errors import DomainError
 from ..security import CSP_DOCUMENT
 from ..extensions import db
-from ..participation.connection import SESSION_MODERATOR_TOKENS, keep_token, moderator_identity
+from ..participation.connection import SESSION_MODERATOR_TOKENS, keep_token, staff_identity
+from ..workshops.roles import link_for_token
 from ..participation.models import Participant
 from ..workshops.models import Workshop
 from ..core import error_page, workshop_or_404
@@ -30,15 +31,15 @@ def moderated_workshop(code: str):
     """Return the workshop if the browser is one of its moderators; else refuse (never the data)."""
     workshop = workshop_or_404(code)
     token = request.args.get("token")
-    if token and not workshop.check_moderator_token(token):
+    if token and link_for_token(workshop.id, token) is None:
         try:
             hit("lookup", request.remote_addr or "unknown")
         except RateLimited:
             abort(error_page(429))
-    if token and workshop.check_moderator_token(token):
+    elif token:
         keep_token(SESSION_MODERATOR_TOKENS, workshop.code, token)
         return workshop, redirect(request.base_url)  # drop the token from the address bar
-    if moderator_identity(workshop, None) is None:
+    if staff_identity(workshop, None) is None:  # moderators and the rapporteur
         if not current_user.is_authenticated:
             return workshop, redirect(url_for("accounts.login", next=request.path))
         abort(403)

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..floor.agenda import close_clock, follow_prompt
+from ..floor.services import end_running_speech
 from ..live.outbox import emit_after_commit, mark_after_commit
 from ..live.rooms import everyone
 from ..participation.models import Participant, Position
 from ..participation.results import reaction_counts
 from ..participation.services import announce_position, prompt_of
-from ..participation.snapshot import invalidate
+from ..live.snapshots import invalidate
 from ..participation.state import prompt_dict, workshop_dict
 from ..workshops.models import Prompt, Workshop
-from .models import ModerationEntry
+from .models import record_action
 
 ACTIONS = ("approve", "hide", "pin", "unpin")
 
 
-def log(workshop: Workshop, actor: str, action: str, prompt_id: int | None = None,
+def log(workshop: Workshop, actor, action: str, prompt_id: int | None = None,
         position_id: int | None = None, reason: str | None = None) -> None:
-    db.session.add(ModerationEntry(workshop_id=workshop.id, actor=actor or "moderator", action=action,
-                                   prompt_id=prompt_id, position_id=position_id,
-                                   reason=(reason or "").strip() or None))
+    record_action(workshop.id, actor, action, prompt_id=prompt_id, position_id=position_id, reason=reason)
 
 
 def _announce_prompt(prompt: Prompt) -> None:
@@ -50,6 +50,7 @@ def open_prompt(workshop: Workshop, prompt_id: int, actor: str) -> Prompt:
     prompt.open()
     log(workshop, actor, "open_prompt", prompt_id=prompt.id)
     db.session.flush()
+    follow_prompt(workshop, prompt)  # the agenda moves to the prompt's item
     if was_draft:
         _announce_workshop(workshop)
     _announce_prompt(prompt)
@@ -117,6 +118,8 @@ def end_workshop(workshop: Workshop, actor: str) -> Workshop:
     open_before = workshop.open_prompt()
     workshop.end()
     log(workshop, actor, "end_workshop")
+    end_running_speech(workshop.id, workshop.ended_at)  # the queue stays as it was
+    close_clock(workshop, workshop.ended_at)
     db.session.flush()
     if open_before is not None:
         _announce_prompt(open_before)

@@ -17,7 +17,7 @@ def _workshop(identity: Identity) -> Workshop:
 @live_event("open_prompt", role="moderator")
 def on_open_prompt(identity: Identity, payload: dict):
     form = validated(PromptActionForm, payload)
-    services.open_prompt(_workshop(identity), form.prompt_id.data, identity.actor)
+    services.open_prompt(_workshop(identity), form.prompt_id.data, identity)
     db.session.commit()
     return {"ok": True}
 
@@ -25,7 +25,7 @@ def on_open_prompt(identity: Identity, payload: dict):
 @live_event("close_prompt", role="moderator")
 def on_close_prompt(identity: Identity, payload: dict):
     form = validated(PromptActionForm, payload)
-    services.close_prompt(_workshop(identity), form.prompt_id.data, identity.actor)
+    services.close_prompt(_workshop(identity), form.prompt_id.data, identity)
     db.session.commit()
     return {"ok": True}
 
@@ -33,7 +33,7 @@ def on_close_prompt(identity: Identity, payload: dict):
 @live_event("show_results", role="moderator")
 def on_show_results(identity: Identity, payload: dict):
     form = validated(ShowResultsForm, payload)
-    services.show_results(_workshop(identity), form.prompt_id.data, form.visible.data, identity.actor)
+    services.show_results(_workshop(identity), form.prompt_id.data, form.visible.data, identity)
     db.session.commit()
     return {"ok": True}
 
@@ -42,14 +42,14 @@ def on_show_results(identity: Identity, payload: dict):
 def on_moderate_position(identity: Identity, payload: dict):
     form = validated(ModeratePositionForm, payload)
     position = services.moderate_position(_workshop(identity), form.position_id.data,
-                                          form.action.data, identity.actor, form.reason.data)
+                                          form.action.data, identity, form.reason.data)
     db.session.commit()
     return {"ok": True, "status": position.status, "pinned": position.pinned}
 
 
 @live_event("end_workshop", role="moderator")
 def on_end_workshop(identity: Identity, payload: dict):
-    services.end_workshop(_workshop(identity), identity.actor)
+    services.end_workshop(_workshop(identity), identity)
     db.session.commit()
     return {"ok": True}
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from ..errors import DomainError, RateLimited, invalid_from_form
 from ..extensions import db
-from ..participation.connection import SESSION_MODERATOR_TOKENS, keep_token, moderator_identity
+from ..participation.connection import SESSION_MODERATOR_TOKENS, keep_token, staff_identity
 from ..participation.forms import STAKEHOLDER_LABELS
 from ..participation.snapshot import build_state
 from ..participation.state import Identity
@@ -25,6 +25,10 @@ from ..workshops.models import Workshop
 from ..addresses import public_url
 from ..core import error_page, workshop_or_404
 from ..ratelimit import hit
+from ..export.services import rapporteur_fields, report_for
+from ..screen.qr import qr_svg
+from ..workshops.record import session_record
+from ..workshops.roles import active_links, link_for_token
 from . import services
 from .steps import confirmation, current_prompt, next_step
 from .forms import EndWorkshopForm, ModeratePositionForm, PromptActionForm, ShowResultsForm
@@ -47,20 +51,21 @@ def token_from(value: str) -> str:
 
 @bp.get("/<code>")
 def console(code: str):
-    """Show the console to a moderator; anyone else gets a way to log in or paste the link."""
+    """The console for a moderator, the live view and report form for the rapporteur; anyone else
+    gets a way to log in or paste the link they were given."""
     workshop = workshop_or_404(code)
     if "token" in request.args:
         token = token_from(request.args["token"])
-        if workshop.check_moderator_token(token):
+        if link_for_token(workshop.id, token) is not None:
             keep_token(SESSION_MODERATOR_TOKENS, workshop.code, token)
             return redirect(console_url(workshop))
         try:
             hit("lookup", request.remote_addr or "unknown")  # guessing tokens is as pointless as codes
         except RateLimited:
             abort(error_page(429))
-        flash(_("That moderator link is not valid for this workshop."), "error")
+        flash(_("That link is not valid for this workshop (or it was revoked)."), "error")
         return render_template("moderation/gate.html", workshop=workshop), 403
-    identity = moderator_identity(workshop, None)
+    identity = staff_identity(workshop, None)
     if identity is None:
         return render_template("moderation/gate.html", workshop=workshop), 403
     return render_console(workshop, identity)
@@ -70,16 +75,26 @@ def render_console(workshop: Workshop, identity: Identity, state: dict | None = 
                    confirm: dict | None = None):
     """The console page; `confirm` asks before an action that ends a live vote or the workshop."""
     state = state or build_state(workshop, identity)
+    new_link = session.pop("new_role_link", None)
+    if new_link and new_link.get("code") != workshop.code:
+        new_link = None
     return render_template(
         "moderation/console.html",
         workshop=workshop,
         state=state,
+        identity=identity,
         actor=identity.actor,
+        can_moderate=identity.role == "moderator",
         groups=STAKEHOLDER_LABELS,
         participant_url=public_url(f"/j/{workshop.code}"),
         current=current_prompt(state),
         step=next_step(state),
         confirm=confirm,
+        new_link=new_link,
+        new_link_qr=qr_svg(new_link["url"], _("QR code of the new link")) if new_link else None,
+        links=active_links(workshop) if identity.role == "moderator" else [],
+        record=session_record(workshop),
+        report=rapporteur_fields(report_for(workshop)) if identity.role == "rapporteur" else None,
         form=EndWorkshopForm(),
     )
 
@@ -91,9 +106,9 @@ def _moderate(code: str, form_class, action, success: str, anchor: str = "", eve
     shows the console with the question instead, and changes nothing.
     """
     workshop = workshop_or_404(code)
-    identity: Identity | None = moderator_identity(workshop, None)
-    if identity is None:
-        abort(403)
+    identity: Identity | None = staff_identity(workshop, None)
+    if identity is None or identity.role != "moderator":
+        abort(403)  # rapporteurs, participants and strangers change nothing here
     form = form_class()
     try:
         if not form.validate_on_submit():
@@ -106,7 +121,7 @@ def _moderate(code: str, form_class, action, success: str, anchor: str = "", eve
                 return render_console(workshop, identity, state, confirm={
                     "event": event, "prompt_id": prompt_id, "text": question,
                     "action": request.path})
-        message = action(workshop, form, identity.actor) or success
+        message = action(workshop, form, identity) or success
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()

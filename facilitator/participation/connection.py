@@ -6,7 +6,6 @@ creates a new one and rejoins the rooms.
 
 from __future__ import annotations
 
-import secrets
 from typing import NamedTuple
 
 from flask import request, session
@@ -16,14 +15,16 @@ from sqlalchemy import bindparam, select
 from ..errors import NotFound
 from ..extensions import db
 from ..ratelimit import hit
-from ..workshops.models import Workshop, hash_token, valid_code
+from ..workshops.models import Workshop, valid_code
+from ..workshops.roles import LinkRef, link_for_token
 from .services import participant_id_for
 from .state import Identity
 
 _identities: dict[str, Identity] = {}
 
 SESSION_PARTICIPANTS = "participants"  # {code: token} in the signed cookie
-SESSION_MODERATOR_TOKENS = "moderator_tokens"  # {code: token}
+SESSION_MODERATOR_TOKENS = "moderator_tokens"  # {code: token} of any role link
+SESSION_DESKS = "desks"  # {code: onsite|online}: the desk an organizer who logged in chose
 
 
 def _auth_text(auth: dict, key: str, longest: int) -> str | None:
@@ -46,14 +47,10 @@ class WorkshopRef(NamedTuple):
 
     id: int
     code: str
-    moderator_token_hash: str
     organizer_id: int | None
 
-    def check_moderator_token(self, token: str | None) -> bool:
-        return bool(token) and secrets.compare_digest(hash_token(token), self.moderator_token_hash)
 
-
-_WORKSHOP_BY_CODE = select(Workshop.id, Workshop.code, Workshop.moderator_token_hash, Workshop.organizer_id).where(
+_WORKSHOP_BY_CODE = select(Workshop.id, Workshop.code, Workshop.organizer_id).where(
     Workshop.code == bindparam("code"))
 
 
@@ -78,10 +75,10 @@ def identify(auth: dict | None) -> tuple[WorkshopRef, Identity]:
     if workshop is None:
         hit("lookup", address)
         raise NotFound("Unknown workshop.")
-    token = _auth_text(auth, "moderator_token", 200)
-    moderator = moderator_identity(workshop, token)
-    if moderator is not None:
-        return workshop, moderator
+    token = _auth_text(auth, "moderator_token", 200)  # the key of every role link (CONTRACT §6)
+    staff = staff_identity(workshop, token)
+    if staff is not None:
+        return workshop, staff
     if token is not None:
         hit("lookup", address)
         raise NotFound("That moderator token is not valid for this workshop.")
@@ -100,17 +97,27 @@ def identify(auth: dict | None) -> tuple[WorkshopRef, Identity]:
     return workshop, Identity("visitor", workshop.id)
 
 
-def moderator_identity(workshop: Workshop, token: str | None) -> Identity | None:
-    """A moderator by token, by a token kept in the browser session, or by organizer login."""
-    if isinstance(token, str) and workshop.check_moderator_token(token):
-        return Identity("moderator", workshop.id, actor="moderator link")
-    if token is None:
-        stored = session.get(SESSION_MODERATOR_TOKENS, {}).get(workshop.code)
-        if stored and workshop.check_moderator_token(stored):
-            return Identity("moderator", workshop.id, actor="moderator link")
-        if current_user.is_authenticated and workshop.organizer_id == current_user.id:
-            return Identity("moderator", workshop.id, actor=current_user.email)
+def staff_identity(workshop, token: str | None) -> Identity | None:
+    """A moderator or rapporteur: by a role link's token (given, or kept in the browser session),
+    or the organizer who owns the workshop, logged in (at the desk they chose, onsite by default)."""
+    if token is not None:
+        return _from_link(workshop, link_for_token(workshop.id, token))
+    stored = session.get(SESSION_MODERATOR_TOKENS, {}).get(workshop.code)
+    if stored:
+        identity = _from_link(workshop, link_for_token(workshop.id, stored))
+        if identity is not None:
+            return identity
+    if current_user.is_authenticated and workshop.organizer_id == current_user.id:
+        desk = session.get(SESSION_DESKS, {}).get(workshop.code, "onsite")
+        return Identity("moderator", workshop.id, actor=current_user.email, desk=desk)
     return None
+
+
+def _from_link(workshop, link: LinkRef | None) -> Identity | None:
+    if link is None:
+        return None
+    actor = f"{link.role} link" + (f" ({link.desk} desk)" if link.desk else "")
+    return Identity(link.role, workshop.id, actor=actor, desk=link.desk, link_id=link.id)
 
 
 #: A browser keeps the tokens of its last few workshops only: the session cookie stays small.

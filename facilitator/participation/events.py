@@ -11,11 +11,13 @@ from ..extensions import db, socketio
 from ..fields import validated  # noqa: F401  (the handlers' one validation path)
 from ..live import NAMESPACE
 from ..ratelimit import hit
+from ..workshops.roles import link_is_active
 from .connection import identity_of
 
 ROLE_MESSAGES = {
     "participant": "Join the workshop first.",
     "moderator": "Only moderators can do that.",
+    "staff": "Only moderators and the rapporteur can do that.",
 }
 
 
@@ -34,8 +36,10 @@ def live_event(name: str, role: str | None = None, write: bool = True, limit: st
                 identity = identity_of(request.sid)
                 if identity is None:
                     raise Forbidden("This connection is not identified; reconnect.")
-                if role is not None and identity.role != role:
+                if role == "staff" and not identity.is_staff or role not in (None, "staff") and identity.role != role:
                     raise Forbidden(ROLE_MESSAGES.get(role, "You are not allowed to do that."))
+                if identity.link_id is not None and not link_is_active(identity.link_id):
+                    raise Forbidden("This link was revoked. Ask the organizer for a new one.")
                 if write:
                     hit("write", identity.workshop_id, identity.participant_id or request.sid)
                 if limit is not None:

@@ -25,7 +25,7 @@ from ..live.rooms import participant_room, public_rooms, workshop_room
 from ..workshops.models import Option, Prompt, Workshop, ensure_open, hash_token
 from .models import ATTENDANCES, STAKEHOLDER_GROUPS, Participant, Position, Reaction, Vote, VoteChoice
 from .results import snapshot_profiles
-from .snapshot import invalidate
+from ..live.snapshots import invalidate
 from .state import position_dict, public_position
 
 def join(workshop: Workshop, attendance: str, display_name: str | None = None,

@@ -22,7 +22,10 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..live.outbox import announce
+from ..floor.agenda import agenda_payload
+from ..floor.payloads import floor_for
+from ..floor.services import my_hands
+from ..live.snapshots import caches
 from ..workshops.models import Prompt, Workshop
 from .models import Participant, Position, Reaction, Vote, VoteChoice
 from .results import reaction_counts, snapshot_participation, snapshot_profiles, snapshot_results
@@ -48,21 +51,8 @@ class Shared:
     results: dict  #: {str(prompt_id): RESULTS} of the prompts whose results are shown
     workshop: dict
     profiles: dict  #: how many share each attendance (and group): what others may see of an author
-
-
-def _caches() -> tuple[dict, dict]:
-    caches = current_app.extensions.setdefault("facilitator.caches", {})
-    return caches.setdefault("shared_state", {}), caches.setdefault("state_generation", {})
-
-
-def invalidate(workshop_id: int) -> None:
-    """After this transaction commits, snapshots of the workshop are built afresh (a change others see)."""
-    def drop():
-        shared, generations = _caches()
-        generations[workshop_id] = generations.get(workshop_id, 0) + 1
-        shared.pop(workshop_id, None)
-
-    announce(drop)
+    floor: dict  #: the public `floor`
+    agenda: dict
 
 
 #: The columns of a position row (rows work as both arguments of position_dict).
@@ -163,12 +153,14 @@ def _build_shared(workshop: Workshop, generation: int) -> Shared:
         results={str(p.id): snapshot_results(p) for p in prompts if p.results_visible},
         workshop=_workshop_info(workshop),
         profiles=profiles,
+        floor=floor_for(workshop.id, public),
+        agenda=agenda_payload(workshop),
     )
 
 
 def shared_snapshot(workshop: Workshop) -> Shared:
     """The shared part, reused for one coalescing interval unless something others see changed."""
-    shared, generations = _caches()
+    shared, generations = caches()
     generation = generations.get(workshop.id, 0)
     snapshot = shared.get(workshop.id)
     if (snapshot is None or snapshot.generation != generation
@@ -199,6 +191,9 @@ def build_state(workshop: Workshop, identity: Identity) -> dict:
             for row in extra:
                 if row.status != "visible":  # counted for this client only
                     totals[str(row.prompt_id)] = totals.get(str(row.prompt_id), 0) + 1
+    floor = shared.floor
+    if identity.participant_id is not None and my_hands(identity.participant_id):
+        floor = floor_for(workshop.id, identity)  # their hands marked "mine", with their places
     return {
         "workshop": dict(shared.workshop),
         "prompts": shared.prompts,
@@ -207,6 +202,8 @@ def build_state(workshop: Workshop, identity: Identity) -> dict:
         "positions_total": totals,
         "me": me,
         "results": shared.results,
+        "floor": floor,
+        "agenda": shared.agenda,
     }
 
 
@@ -221,8 +218,11 @@ def _staff_state(workshop: Workshop, identity: Identity) -> dict:
         "open_prompt_id": open_prompt.id if open_prompt else None,
         "positions": _payloads(workshop, identity, rows.values()),
         "positions_total": {str(p.id): totals.get(p.id, 0) for p in prompts},
-        "me": {"role": identity.role, "votes": {}, "reactions": {}},
+        "me": {"role": identity.role, "votes": {}, "reactions": {},
+               **({"desk": identity.desk} if identity.role == "moderator" else {})},
         "results": {str(p.id): snapshot_results(p) for p in prompts},
+        "floor": floor_for(workshop.id, identity),
+        "agenda": agenda_payload(workshop),
     }
 
 

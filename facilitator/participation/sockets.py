@@ -27,7 +27,9 @@ from .state import Identity, position_dict, public_position
 #: the waiting socket writers between turns).
 _connecting = threading.BoundedSemaphore(16)
 
-ROLE_ROOMS = {"participant": "participants", "moderator": "moderators", "screen": "screens"}
+#: Rapporteurs see what moderators see: they share the moderators' room.
+ROLE_ROOMS = {"participant": "participants", "moderator": "moderators", "rapporteur": "moderators",
+              "screen": "screens"}
 
 
 def enter(workshop: Workshop, identity: Identity) -> None:

@@ -14,10 +14,12 @@ from .models import Participant, Position
 class Identity:
     """Who is at the other end of a connection (or a browser session)."""
 
-    role: str  # visitor | participant | moderator | screen
+    role: str  # visitor | participant | moderator | rapporteur | screen
     workshop_id: int
     participant_id: int | None = None
-    actor: str | None = None  # moderators: organizer e-mail or "moderator link"
+    actor: str | None = None  # moderators and rapporteurs: organizer e-mail, or "moderator link"
+    desk: str | None = None  # moderators: onsite or online
+    link_id: int | None = None  # the role link it came through, if any (revocable)
 
     @property
     def is_moderator(self) -> bool:

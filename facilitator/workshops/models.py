@@ -89,32 +89,24 @@ class Workshop(db.Model):
     moderation: Mapped[str] = mapped_column(String(4), default="post")
     #: Longest position text accepted, in characters.
     position_max_length: Mapped[int] = mapped_column(Integer, default=500)
-    #: SHA-256 of the moderator token (a capability for co-moderators).
-    moderator_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: The organizer who owns it; null for workshops made by scripts.
     organizer_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizers.id", ondelete="SET NULL"), index=True
     )
-    #: Session plan from the template: [{"title", "minutes"}, ...].
+    #: Session plan from the template: [{"title", "minutes", "prompt_id"}, ...].
     agenda: Mapped[list] = mapped_column(JSON, default=list)
     #: When it was created, went live and ended (UTC).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: What IGF session pages and reports ask for: format, theme, organizers, speakers,
+    #: moderators, SDGs (see workshops/record.py).
+    session_record: Mapped[dict] = mapped_column(JSON, default=dict)
 
     organizer = relationship("Organizer")
     prompts: Mapped[list[Prompt]] = relationship(
         back_populates="workshop", order_by="Prompt.order", cascade="all, delete-orphan"
     )
-
-    def set_moderator_token(self) -> str:
-        """Give the workshop a fresh moderator token and return it (shown once)."""
-        token = secrets.token_urlsafe(32)
-        self.moderator_token_hash = hash_token(token)
-        return token
-
-    def check_moderator_token(self, token: str | None) -> bool:
-        return bool(token) and secrets.compare_digest(hash_token(token), self.moderator_token_hash)
 
     @property
     def is_draft(self) -> bool:
@@ -152,6 +144,46 @@ class Workshop(db.Model):
 
     def __repr__(self) -> str:
         return f"<Workshop {self.code}>"
+
+
+ROLES = ("moderator", "rapporteur")
+DESKS = ("onsite", "online")
+
+
+class RoleLink(db.Model):
+    """A link that gives its holder a role in one workshop (CONTRACT §6); only its hash is kept."""
+
+    __tablename__ = "role_links"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        # A moderator sits at a desk; a rapporteur at none.
+        CheckConstraint("(role = 'moderator' AND COALESCE(desk, '') IN ('onsite', 'online')) OR "
+                        "(role = 'rapporteur' AND desk IS NULL)", name="desk"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    #: moderator or rapporteur.
+    role: Mapped[str] = mapped_column(String(10))
+    #: A moderator's desk: onsite or online (what their console shows first); null for a rapporteur.
+    desk: Mapped[str | None] = mapped_column(String(6))
+    #: SHA-256 of the link's token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: When the link was made, and revoked (then it opens nothing).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @classmethod
+    def issue(cls, workshop: Workshop, role: str, desk: str | None) -> tuple[RoleLink, str]:
+        """A new link of this role; returns it and its token (shown once)."""
+        token = secrets.token_urlsafe(32)
+        return cls(workshop=workshop, role=role, desk=desk if role == "moderator" else None,
+                   token_hash=hash_token(token)), token
+
+    workshop: Mapped[Workshop] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<RoleLink {self.role} {self.desk or ''}>"
 
 
 class Prompt(db.Model):

@@ -10,6 +10,8 @@ from ..addresses import public_url
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from .models import MODERATION_MODES, PROMPT_KINDS, Option, Prompt, Workshop, new_join_code, valid_code
+from .record import from_template
+from .roles import issue_link
 from .templates import load_template
 
 MAX_OPTIONS = 12
@@ -53,8 +55,8 @@ def create_workshop(
         moderation=moderation,
         position_max_length=position_max_length,
         agenda=list(data.get("agenda", [])) if data else [],
+        session_record=from_template(data.get("session")) if data else {},
     )
-    token = workshop.set_moderator_token()
     for order, spec in enumerate(data.get("prompts", []) if data else [], start=1):
         prompt = Prompt(order=order, text=spec["text"], kind=spec.get("kind", "single"),
                         minutes=spec.get("minutes"))
@@ -62,6 +64,10 @@ def create_workshop(
                           for i, label in enumerate(spec.get("options", []), start=1)]
         workshop.prompts.append(prompt)
     _insert_with_unique_code(workshop)
+    if workshop.agenda:  # each item names its prompt by order in the template; keep the prompt's id
+        ids = {p.order: p.id for p in workshop.prompts}
+        workshop.agenda = [{**item, "prompt_id": ids.get(item.get("prompt"))} for item in workshop.agenda]
+    _, token = issue_link(workshop, "moderator", "onsite")  # create-workshop's link: an onsite moderator
     return workshop, token
 
 

@@ -134,7 +134,7 @@ def test_controls_as_form_posts(app, workshop):
     with app.app_context():
         assert db.session.get(Position, position_id).status == "hidden"
         entry = db.session.scalar(select(ModerationEntry).where(ModerationEntry.action == "hide"))
-        assert (entry.reason, entry.actor) == ("spam", "moderator link")
+        assert (entry.reason, entry.actor, entry.desk) == ("spam", "moderator link (onsite desk)", "onsite")
     assert "Off &lt;i&gt;topic" not in participant.get(f"/j/{code}").text
     client.post(f"/m/{code}/moderate", data={"position_id": position_id, "action": "pin"})
     assert "Approve a hidden position before pinning it." in client.get(f"/m/{code}").text
