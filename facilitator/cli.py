@@ -114,6 +114,47 @@ def create_workshop_command(title, template, organizer_email, moderation, positi
         click.echo(f"  moderator token (shown once): {token}")
 
 
+@click.command("invite")
+@click.argument("code")
+@click.option("--role", type=click.Choice(["moderator", "rapporteur"]), required=True)
+@click.option("--desk", type=click.Choice(["onsite", "online"]), default=None,
+              help="A moderator's desk (default onsite); a rapporteur has none.")
+@click.option("--revoke", is_flag=True, help="Make every earlier link of this role invalid instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@uses_database
+def invite_command(code: str, role: str, desk: str | None, revoke: bool, as_json: bool) -> None:
+    """Make a link that gives a moderator or the rapporteur their role (shown once), or revoke them."""
+    from .addresses import public_url
+    from .workshops.roles import issue_link, revoke_links
+    from .workshops.services import find_workshop
+
+    workshop = find_workshop(code)
+    if workshop is None:
+        _fail(f"no workshop has the code {code}")
+    try:
+        if revoke:
+            count = revoke_links(workshop, role)
+            db.session.commit()
+            if as_json:
+                _print_json({"role": role, "revoked": count})
+            else:
+                click.echo(f"Revoked {count} {role} link(s) of workshop {workshop.code}.")
+            return
+        if role == "rapporteur" and desk:
+            _fail("a rapporteur has no desk")
+        link, token = issue_link(workshop, role, desk or ("onsite" if role == "moderator" else None))
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        _fail(exc.message)
+    data = {"role": link.role, "desk": link.desk, "token": token,
+            "url": public_url(f"/m/{workshop.code}?token={token}")}
+    if as_json:
+        _print_json(data)
+    else:
+        click.echo(f"{role.capitalize()}{f' ({link.desk} desk)' if link.desk else ''} link (shown once): {data['url']}")
+
+
 def ensure_demo(app: Flask) -> dict:
     """Create (or refresh) the demo organizer and a demo workshop; return what to print."""
     from .accounts.services import create_organizer, find_organizer
@@ -184,7 +225,7 @@ def serve_command(ctx: click.Context, host: str, port: int, demo: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (serve_command, create_organizer_command, create_workshop_command):
+    for command in (serve_command, create_organizer_command, create_workshop_command, invite_command):
         app.cli.add_command(command)
     for module in ("export.cli", "participation.polis", "bench.cli", "backup"):
         try:

@@ -17,7 +17,8 @@ from .document import ATTENDANCES, REACTION_VALUES
 
 ENCODING = "utf-8-sig"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-FILES = ("prompts.csv", "options.csv", "positions.csv", "participation.csv", "report.csv")
+FILES = ("prompts.csv", "options.csv", "positions.csv", "participation.csv", "report.csv", "speeches.csv",
+         "agenda.csv", "speakers.csv")
 
 
 def safe_cell(value):
@@ -64,6 +65,33 @@ def write_csv_zip(doc: dict, fp) -> None:
         _positions(archive, prompts)
         _participation(archive, doc)
         _report(archive, doc)
+        _speeches(archive, doc["floor"])
+        _agenda(archive, doc["agenda"])
+        _speakers(archive, doc.get("session") or {})
+
+
+def _speeches(archive, floor: dict) -> None:
+    """The speaking log: one row per speech (a name only for speakers a moderator added)."""
+    with _Table(archive, "speeches.csv", ["number", "kind", "attendance", "stakeholder_group", "prompt_id",
+                                          "started_at", "ended_at", "seconds", "added_by", "name"]) as table:
+        for i, s in enumerate(floor["speeches"], 1):
+            table.row([i, s["kind"], s["attendance"], s["stakeholder_group"] or "unspecified", s["prompt_id"],
+                       s["started_at"], s["ended_at"], s["seconds"], s["added_by"], s["name"]])
+
+
+def _agenda(archive, agenda: dict) -> None:
+    with _Table(archive, "agenda.csv", ["item", "title", "prompt_id", "planned_minutes", "actual_minutes"]) as table:
+        for i, item in enumerate(agenda["items"]):
+            table.row([i, item["title"], item["prompt_id"], item["planned_minutes"], item["actual_minutes"]])
+
+
+def _speakers(archive, record: dict) -> None:
+    """The session record's speakers (as on the IGF session page)."""
+    with _Table(archive, "speakers.csv", ["name", "affiliation", "stakeholder_group", "regional_group",
+                                          "attendance"]) as table:
+        for sp in record.get("speakers") or []:
+            table.row([sp["name"], sp.get("affiliation"), sp.get("stakeholder_group"), sp.get("regional_group"),
+                       sp.get("attendance")])
 
 
 def _prompts(archive, prompts) -> None:
@@ -127,6 +155,17 @@ def _report(archive, head) -> None:
     with _Table(archive, "report.csv", ["field", "value"]) as table:
         for key in ("title", "date", "format", "started_at", "ended_at", "duration_minutes", "moderators"):
             table.row([key, session[key]])
+        record = head.get("session") or {}
+        table.row(["theme", record.get("theme")])
+        table.row(["organizers", "; ".join(o["name"] for o in record.get("organizers") or [])])
+        table.row(["sdgs", " ".join(str(n) for n in record.get("sdgs") or [])])
+        table.row(["sdg_targets", " ".join(record.get("sdg_targets") or [])])
+        table.row(["interventions", report.get("interventions")])
+        floor = head["floor"]
+        for channel, totals in floor["by_attendance"].items():
+            table.row([f"speeches_{channel}", totals["speeches"]])
+            table.row([f"speaking_seconds_{channel}", totals["seconds"]])
+        table.row(["hands_left", floor["hands_left"]])
         table.row(["summary", report["summary"]])
         table.row(["gender_balance", report["gender_balance"]])
         for key in ("key_takeaways", "calls_to_action"):

@@ -16,6 +16,8 @@ from ..moderation.models import ModerationEntry
 from ..participation.models import Participant, Position, Reaction
 from ..participation.results import countries_for, participation_for, results_for
 from ..workshops.models import Prompt, Workshop
+from ..floor.summary import agenda_summary, floor_summary
+from ..workshops.record import session_record
 from .services import igf_report
 
 SCHEMA = "facilitator.workshop/1"
@@ -152,6 +154,9 @@ def build_document(workshop: Workshop, statuses=None) -> dict:
         "countries": countries,
         "prompts": prompts,
         "moderation_log": moderation,
+        "session": session_record(workshop),
+        "floor": floor_summary(workshop),
+        "agenda": agenda_summary(workshop),
     }
     document["report"] = igf_report(workshop, document)
     return document

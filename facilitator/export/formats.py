@@ -12,7 +12,8 @@ from .charts import option_bars
 from .csvzip import write_csv_zip
 from .document import build_document
 from .markdown import render_markdown
-from .text import action_text, country_name, duration_text, group_label, option_labels, percent, plural
+from ..workshops.record import REGIONAL_GROUPS
+from .text import action_text, country_name, duration_text, group_label, option_labels, percent, plural, seconds_text
 
 #: Markdown and HTML leave hidden positions out; JSON and CSV list them with their status.
 SHOWN_STATUSES = ("visible", "pending")
@@ -46,7 +47,8 @@ def report_helpers() -> dict:
     """Names the report templates use."""
     return {"group_label": group_label, "percent": percent, "duration_text": duration_text,
             "option_labels": option_labels, "option_bars": option_bars,
-            "action_text": action_text, "plural": plural, "country_name": country_name}
+            "action_text": action_text, "plural": plural, "country_name": country_name,
+            "seconds_text": seconds_text, "regional_groups": REGIONAL_GROUPS}
 
 
 def write_export(workshop: Workshop, fmt: str, fp) -> None:

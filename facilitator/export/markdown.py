@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .text import action_text, country_name, duration_text, group_label, option_labels, percent, plural
+from ..workshops.record import REGIONAL_GROUPS
+from .text import action_text, country_name, duration_text, seconds_text, group_label, option_labels, percent, plural
 
 
 def _escape(text: str) -> str:
@@ -42,6 +43,7 @@ def render_markdown(doc: dict) -> str:
     add(f"- **Duration:** {duration_text(session['duration_minutes'])}"
         + (f" ({session['started_at']} to {session['ended_at']})" if session["ended_at"] else ""))
     add(f"- **Moderators:** {_escape(session['moderators']) or 'not recorded'}")
+    _record(doc.get("session") or {}, add)
     add("")
     add("## Participation")
     add("")
@@ -62,8 +64,77 @@ def render_markdown(doc: dict) -> str:
     add("## Questions")
     for prompt, q in zip(doc["prompts"], report["questions"]):
         _question(prompt, q, add)
+    _floor(doc["floor"], report.get("interventions"), doc["prompts"], add)
+    _agenda(doc["agenda"], add)
     _moderation(doc["moderation_log"], add)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _record(record: dict, add) -> None:
+    """The session record: theme, organizers, speakers, SDGs."""
+    if record.get("theme"):
+        add(f"- **Theme:** {_escape(record['theme'])}")
+    if record.get("organizers"):
+        add("- **Organizers:** " + "; ".join(
+            _escape(o["name"]) + (f" ({group_label(o['stakeholder_group']).lower()})" if o.get("stakeholder_group") else "")
+            for o in record["organizers"]))
+    for speaker in record.get("speakers") or []:
+        details = [speaker.get("affiliation"), group_label(speaker["stakeholder_group"]).lower()
+                   if speaker.get("stakeholder_group") else None,
+                   REGIONAL_GROUPS.get(speaker.get("regional_group") or ""), speaker.get("attendance")]
+        add(f"- **Speaker:** {_escape(speaker['name'])} ({_escape(', '.join(d for d in details if d))})")
+    if record.get("sdgs") or record.get("sdg_targets"):
+        add("- **SDGs:** " + ", ".join(f"SDG {n}" for n in record.get("sdgs", []))
+            + (f"; targets {', '.join(record['sdg_targets'])}" if record.get("sdg_targets") else ""))
+
+
+def _floor(floor: dict, sentence: str | None, prompts: list[dict], add) -> None:
+    """The speaking log and the totals by channel and stakeholder group."""
+    add("")
+    add("## Interventions")
+    add("")
+    if not floor["speeches"]:
+        add("No one took the floor through the queue.")
+        return
+    add(sentence or "")
+    add("")
+    orders = {p["id"]: p["order"] for p in prompts}
+    add("| # | Channel | Stakeholder group | Kind | Question | Duration | Name |")
+    add("|---:|---|---|---|---:|---:|---|")
+    for i, speech in enumerate(floor["speeches"], 1):
+        add(f"| {i} | {speech['attendance']} | {group_label(speech['stakeholder_group'])} "
+            f"| {'point of order' if speech['kind'] == 'point_of_order' else 'speech'} "
+            f"| {orders.get(speech['prompt_id'], '')} | {seconds_text(speech['seconds'])} "
+            f"| {_cell(speech['name']) if speech['name'] else ''} |")
+    add("")
+    add("| Totals | Speeches | Speaking time |")
+    add("|---|---:|---:|")
+    for channel, totals in floor["by_attendance"].items():
+        add(f"| {'In the room' if channel == 'onsite' else 'Online'} | {totals['speeches']} "
+            f"| {seconds_text(totals['seconds'])} |")
+    for group, totals in floor["by_stakeholder_group"].items():
+        if totals["speeches"]:
+            add(f"| {group_label(group)} | {totals['speeches']} | {seconds_text(totals['seconds'])} |")
+    if floor["hands_left"]:
+        add("")
+        add(f"{plural(floor['hands_left'], 'hand')} still waiting when the workshop ended.")
+
+
+def _agenda(agenda: dict, add) -> None:
+    """Time per agenda item against the plan."""
+    if not agenda["items"]:
+        return
+    add("")
+    add("## Time per agenda item")
+    add("")
+    add("| Item | Planned | Actual |")
+    add("|---|---:|---:|")
+    for item in agenda["items"]:
+        actual = item["actual_minutes"]
+        add(f"| {_cell(item['title'])} | {item['planned_minutes'] or 0} min "
+            f"| {'—' if actual is None else f'{actual:g} min'} |")
+    if agenda["actual_minutes"] is not None:
+        add(f"| **Session** | {agenda['planned_minutes']} min | {agenda['actual_minutes']:g} min |")
 
 
 def _rapporteur(report: dict, add) -> None:

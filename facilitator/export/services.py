@@ -8,6 +8,7 @@ from ..db_types import utcnow
 from ..errors import Invalid
 from ..extensions import db
 from ..workshops.models import Workshop
+from ..floor.summary import speaking_sentence
 from .models import ITEM_MAX_LENGTH, MAX_ITEMS, WorkshopReport
 
 SESSION_FORMAT = "Round table, hybrid"
@@ -128,11 +129,18 @@ def igf_report(workshop: Workshop, document: dict) -> dict:
             "most_contested": most_contested(visible),
             "agreed_by_both": agreed_by_both(visible),
         })
+    record = document.get("session") or {}
+    moderators = moderators or ", ".join(f"{name} ({desk})" for desk, name in (record.get("moderators") or {}).items()
+                                         if name)
+    session_format = record.get("format") or SESSION_FORMAT
+    if record.get("format") and record.get("duration_minutes"):
+        session_format = f"{record['format']}, {record['duration_minutes']} minutes, hybrid"
     return {
+        "interventions": speaking_sentence(document["floor"]) if document.get("floor") else None,
         "session": {
             "title": workshop.title,
             "date": when.date().isoformat() if when else None,
-            "format": SESSION_FORMAT,
+            "format": session_format,
             "started_at": document["workshop"]["started_at"],
             "ended_at": document["workshop"]["ended_at"],
             "duration_minutes": duration_minutes(workshop),

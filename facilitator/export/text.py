@@ -26,6 +26,13 @@ ACTION_LABELS = {
     "pin": ("position pinned", "positions pinned"),
     "unpin": ("position unpinned", "positions unpinned"),
     "end_workshop": ("workshop ended", "workshop ended"),
+    "add_speaker": ("speaker added to the queue", "speakers added to the queue"),
+    "call_speaker": ("speaker called", "speakers called"),
+    "end_speech": ("speech ended", "speeches ended"),
+    "remove_hand": ("hand removed from the queue", "hands removed from the queue"),
+    "move_hand": ("hand moved in the queue", "hands moved in the queue"),
+    "set_floor": ("floor setting changed", "floor settings changed"),
+    "advance_agenda": ("agenda step", "agenda steps"),
 }
 
 
@@ -60,6 +67,14 @@ def duration_text(minutes: int | None) -> str:
         return "not recorded"
     hours, mins = divmod(minutes, 60)
     return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
+
+
+def seconds_text(seconds: int | None) -> str:
+    """'2 min 05 s', '45 s'; '—' while a speech runs."""
+    if seconds is None:
+        return "—"
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
 
 
 def option_labels(prompt: dict) -> dict[int, str]:

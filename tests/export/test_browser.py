@@ -35,7 +35,7 @@ def test_html_report_renders_and_prints(app, session_data, export_of):
             page.goto(html_path.as_uri())
             assert page.title().endswith("session report")
             assert page.locator("svg.bar").count() >= 9 + 12  # stakeholder groups + options
-            assert page.get_by_text("Round table, hybrid").is_visible()
+            assert page.get_by_text("Round table, 60 minutes, hybrid").is_visible()
             assert page.get_by_text("Human authorship stays the anchor").is_visible()
             assert page.get_by_text("HIDDENXYZZY").count() == 0
             # No horizontal overflow: the report fits its column.

@@ -38,7 +38,10 @@ def with_report(app, session_data):
 
 def test_csv_zip_tables(session_data, export_of):
     t = tables(export_of(session_data["code"], "csv"))
-    assert set(t) == {"prompts.csv", "options.csv", "positions.csv", "participation.csv", "report.csv"}
+    assert set(t) == {"prompts.csv", "options.csv", "positions.csv", "participation.csv", "report.csv",
+                      "speeches.csv", "agenda.csv", "speakers.csv"}
+    assert [(r["name"], r["attendance"]) for r in t["speakers.csv"]] == [("Paolo Lanteri", "onsite"),
+                                                                       ("Victor Owade", "online")]
     prompts = t["prompts.csv"]
     assert [p["status"] for p in prompts] == ["closed", "closed", "pending"]
     assert (prompts[0]["votes_total"], prompts[0]["positions_hidden"], prompts[0]["positions_pending"]) == ("4", "1", "1")
@@ -55,7 +58,7 @@ def test_csv_zip_tables(session_data, export_of):
     assert participation[("stakeholder_group", "unspecified")] == "2"
     assert participation[("country", "FR")] == "2"
     report = {r["field"]: r["value"] for r in t["report.csv"]}
-    assert report["format"] == "Round table, hybrid"
+    assert report["format"] == "Round table, 60 minutes, hybrid"
 
 
 def test_csv_guards_against_formula_injection(session_data, export_of):
@@ -69,7 +72,7 @@ def test_csv_guards_against_formula_injection(session_data, export_of):
 
 def test_markdown_report(with_report, export_of):
     md = export_of(with_report["code"], "md").decode()
-    for needle in ("Round table, hybrid", "Ms Moderator OMEGA", "Takeaway ALPHA", "Takeaway BETA", "Call GAMMA",
+    for needle in ("Round table, 60 minutes, hybrid", "Ms Moderator OMEGA", "Takeaway ALPHA", "Takeaway BETA", "Call GAMMA",
                    "Summary DELTA", "EPSILON", "Most agreed positions", "Most contested positions",
                    "Agreed by both onsite and online participants", "Machines are tools",
                    "PENDINGPLUGH", "awaiting approval", "| Government | 1 |", "France (2)", "off topic"):
@@ -80,7 +83,7 @@ def test_markdown_report(with_report, export_of):
 
 def test_html_report(with_report, export_of):
     html = export_of(with_report["code"], "html").decode()
-    for needle in ("@page", "size: A4", "<svg", "Round table, hybrid", "Ms Moderator OMEGA", "Takeaway ALPHA",
+    for needle in ("@page", "size: A4", "<svg", "Round table, 60 minutes, hybrid", "Ms Moderator OMEGA", "Takeaway ALPHA",
                    "Call GAMMA", "Summary DELTA", "EPSILON", "Most contested positions", "PENDINGPLUGH",
                    "&#34;http://evil.example/x&#34;"):
         assert needle in html, needle

@@ -66,8 +66,9 @@ def test_lists_hidden_and_pending_positions_with_status(session_data, export_of)
 def test_report_prefill(session_data, export_of):
     report = load(export_of, session_data["code"])["report"]
     session = report["session"]
-    assert session["format"] == "Round table, hybrid"
-    assert session["moderators"] == ""  # only names the rapporteur typed
+    assert session["format"] == "Round table, 60 minutes, hybrid"
+    # Names the rapporteur typed, else the session record's; never log-in e-mails.
+    assert session["moderators"] == "Paolo Lanteri (onsite), Victor Owade (online)"
     assert "moderator@example.org" not in json.dumps(load(export_of, session_data["code"]))
     assert session["duration_minutes"] == 0
     assert report["participation"]["countries"] == {"FR": 2, "BR": 1, "KE": 1}

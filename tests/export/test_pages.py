@@ -56,7 +56,7 @@ def test_owner_sees_summary_and_downloads(client, session_data):
     page = client.get(summary_url(session_data["code"]))
     assert page.status_code == 200
     body = page.get_data(as_text=True)
-    for needle in ("Round table, hybrid", "Machines are tools", "Key takeaways", "Most contested positions",
+    for needle in ("Round table, 60 minutes, hybrid", "Machines are tools", "Key takeaways", "Most contested positions",
                    f"/w/{session_data['code']}/export.csv", "PENDINGPLUGH"):
         assert needle in body, needle
     assert "HIDDENXYZZY" not in body
