@@ -3,8 +3,9 @@
 Every socket event and every form goes through a WTForms form built from these
 fields before any service runs (CONTRACT §12):
 
-- a JSON payload keeps its types: an id must be an int (not a bool, not a
-  string), text a string, a boolean a JSON boolean; a list where a single value
+- a JSON payload keeps its types: an id or a number must be a JSON integer (not
+  a bool, not a string of digits), text a string, a boolean a JSON boolean (not
+  "true"); a list where a single value
   is documented, or a single value where a list is, is `invalid`;
 - form posts send strings, so "12" is an id there too;
 - an id outside the database's range (zero, negative, over 2**31 - 1) is an id
@@ -84,9 +85,14 @@ class Form(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
 
-def parse_id(value: Any) -> int:
-    """An id from JSON (an int) or a form (digits); ValueError for anything else."""
-    if isinstance(value, bool):
+def _from_json(field) -> bool:
+    """Whether the field reads a JSON payload (socket events), where types are exact."""
+    return bool(getattr(field.meta, "json_payload", False))
+
+
+def parse_id(value: Any, strict: bool = False) -> int:
+    """An id from JSON (an int) or a form (digits; not when `strict`); ValueError for anything else."""
+    if isinstance(value, bool) or strict and isinstance(value, str):
         raise ValueError("not an id")
     if isinstance(value, str):
         text = value.strip()
@@ -110,7 +116,7 @@ class IdField(Field):
         self.data = None
         if valuelist and valuelist[0] not in ("", None):
             try:
-                self.data = parse_id(valuelist[0])
+                self.data = parse_id(valuelist[0], strict=_from_json(self))
             except ValueError:
                 raise ValueError("must be a whole number id") from None
 
@@ -127,7 +133,8 @@ class IntField(Field):
         self.data = None
         if valuelist and valuelist[0] not in ("", None):
             value = valuelist[0]
-            if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) <= 12:
+            if (isinstance(value, str) and not _from_json(self) and value.strip().lstrip("-").isdigit()
+                    and len(value.strip()) <= 12):
                 value = int(value.strip())
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValueError("must be a whole number")
@@ -152,7 +159,7 @@ class IdListField(Field):
             self.data = []
             raise ValueError(f"may have at most {ID_LIST_MAX} ids")
         try:
-            self.data = [parse_id(v) for v in values]
+            self.data = [parse_id(v, strict=_from_json(self)) for v in values]
         except ValueError:
             self.data = []
             raise ValueError("must be a list of whole number ids") from None
@@ -206,7 +213,7 @@ class StrictBooleanField(Field):
             value = valuelist[0]
             if isinstance(value, bool):
                 self.data = value
-            elif isinstance(value, str) and value.lower() in self.TRUE | self.FALSE:
+            elif isinstance(value, str) and not _from_json(self) and value.lower() in self.TRUE | self.FALSE:
                 self.data = value.lower() in self.TRUE
             else:
                 raise ValueError("must be true or false")
@@ -263,7 +270,7 @@ def payload_formdata(form_class, payload: dict) -> MultiDict:
 
 def validated(form_class, payload: dict):
     """Validate a JSON payload with the same WTForms form the HTML page posts to."""
-    form = form_class(formdata=payload_formdata(form_class, payload), meta={"csrf": False})
+    form = form_class(formdata=payload_formdata(form_class, payload), meta={"csrf": False, "json_payload": True})
     if not form.validate():
         raise invalid_from_form(form.errors)
     return form

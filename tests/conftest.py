@@ -203,3 +203,20 @@ def live(app, client):
 
 def login(client, email="moderator@example.org", password=ORGANIZER_PASSWORD):
     return client.post("/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def export_of(app):
+    """export_of(code, fmt) -> bytes, through the same writer as the CLI and downloads."""
+    import io
+
+    from facilitator.export.formats import write_export
+    from facilitator.workshops.services import find_workshop
+
+    def run(code, fmt):
+        buf = io.BytesIO()
+        with app.app_context():
+            write_export(find_workshop(code), fmt, buf)
+        return buf.getvalue()
+
+    return run

@@ -15,7 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from facilitator.export.models import WorkshopReport
 from facilitator.extensions import db
+from facilitator.floor.models import AgendaVisit, Floor, Hand
 from facilitator.live import NAMESPACE
 from facilitator.moderation.models import ModerationEntry
 from facilitator.participation.models import Participant, Position, Reaction, Vote, VoteChoice
@@ -23,7 +25,7 @@ from facilitator.workshops.models import Prompt, Workshop
 
 CODES = {"invalid", "not_found", "forbidden", "closed", "rate_limited", "conflict"}
 SERVER_FAILURE = "Something went wrong on the server"
-EXAMPLES = 500
+EXAMPLES = 400
 TRIED: dict[str, int] = {}
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -52,6 +54,16 @@ EVENTS = {
     "close_prompt": ["prompt_id"],
     "show_results": ["prompt_id", "visible"],
     "moderate_position": ["position_id", "action", "reason"],
+    "raise_hand": ["kind", "note", "name"],
+    "lower_hand": ["hand_id"],
+    "add_speaker": ["name", "attendance", "stakeholder_group", "kind", "note"],
+    "call_speaker": ["hand_id"],
+    "end_speech": [],
+    "remove_hand": ["hand_id", "reason"],
+    "move_hand": ["hand_id", "place"],
+    "set_floor": ["open", "speaking_seconds", "alternate"],
+    "advance_agenda": ["item"],
+    "update_report": ["key_takeaways", "calls_to_action", "summary", "gender_balance", "moderators"],
 }
 
 
@@ -74,7 +86,12 @@ def snapshot() -> tuple:
                                          .order_by(Position.id)).all())
     reactions = tuple(db.session.execute(select(Reaction.id, Reaction.value).order_by(Reaction.id)).all())
     workshops = tuple(db.session.execute(select(Workshop.id, Workshop.status).order_by(Workshop.id)).all())
-    return counts, prompts, positions, reactions, workshops
+    floor = (tuple(db.session.execute(select(Hand.id, Hand.status, Hand.manual_place, Hand.ended_at)
+                                      .order_by(Hand.id)).all()),
+             tuple(db.session.execute(select(Floor.is_open, Floor.speaking_seconds, Floor.alternate)).all()),
+             db.session.scalar(select(func.count()).select_from(AgendaVisit)),
+             tuple(db.session.execute(select(WorkshopReport.summary, WorkshopReport.key_takeaways)).all()))
+    return counts, prompts, positions, reactions, workshops, floor
 
 
 class Errors(logging.Handler):
@@ -101,16 +118,25 @@ def arena(app, live, workshop):
     moderator = live({"workshop": code, "moderator_token": workshop["moderator_token"]})
     q1 = workshop["prompts"][0]
     assert moderator.emit("open_prompt", {"prompt_id": q1["id"]}, namespace=NAMESPACE, callback=True)["ok"]
+    assert moderator.emit("set_floor", {"open": True}, namespace=NAMESPACE, callback=True)["ok"]
     author = live({"workshop": code})
     assert author.emit("join", {"attendance": "online"}, namespace=NAMESPACE, callback=True)["ok"]
     ack = author.emit("submit_position", {"prompt_id": q1["id"], "text": "A position", "client_id": "a1"},
                       namespace=NAMESPACE, callback=True)
+    hand = author.emit("raise_hand", {}, namespace=NAMESPACE, callback=True)
     participant = live({"workshop": code})
     assert participant.emit("join", {"attendance": "onsite"}, namespace=NAMESPACE, callback=True)["ok"]
     ids = sorted({p["id"] for p in workshop["prompts"]} | {o["id"] for p in workshop["prompts"] for o in p["options"]}
-                 | {ack["position_id"], 999_999})
+                 | {ack["position_id"], hand["hand_id"], 999_999, 0, 1, 2})
+    from facilitator.workshops.roles import issue_link
+    from facilitator.workshops.services import find_workshop
+
+    with app.app_context():
+        _, rapporteur_token = issue_link(find_workshop(code), "rapporteur")
+        db.session.commit()
     clients = {"moderator": moderator, "participant": participant, "visitor": live({"workshop": code}),
-               "screen": live({"workshop": code, "screen": True})}
+               "screen": live({"workshop": code, "screen": True}),
+               "rapporteur": live({"workshop": code, "moderator_token": rapporteur_token})}
     for client in clients.values():
         client.get_received(NAMESPACE)
     return clients, ids, code
@@ -128,7 +154,7 @@ def check_ack(app, ack, before):
         assert snapshot() == before, ack  # a refused event changes nothing
 
 
-@pytest.mark.parametrize("role", ["moderator", "participant", "visitor", "screen"])
+@pytest.mark.parametrize("role", ["moderator", "rapporteur", "participant", "visitor", "screen"])
 def test_every_event_refuses_or_succeeds_never_fails(app, arena, errors, role):
     clients, ids, _ = arena
     client = clients[role]

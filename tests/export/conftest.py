@@ -76,18 +76,3 @@ def session_data(app, workshop):
     return {**workshop, "positions": ids, "tokens": tokens, "q": (q1, q2, q3), "o1": o1, "o2": o2}
 
 
-@pytest.fixture
-def export_of(app):
-    """export_of(code, fmt) -> bytes, through the same writer as the CLI and downloads."""
-    import io
-
-    from facilitator.export.formats import write_export
-    from facilitator.workshops.services import find_workshop
-
-    def run(code, fmt):
-        buf = io.BytesIO()
-        with app.app_context():
-            write_export(find_workshop(code), fmt, buf)
-        return buf.getvalue()
-
-    return run
