@@ -24,12 +24,15 @@ from flask import Flask
 @click.option("--reactions", "reactions_each", type=int, default=10, show_default=True,
               help="Reactions per participant in the reaction burst.")
 @click.option("--reaction-window", type=float, default=None, help="Seconds over which reactions are spread.")
+@click.option("--hands", type=int, default=None,
+              help="The floor burst: hands raised during a re-vote burst, against one without "
+                   "(default 500; 50 with --quick; 0 to skip).")
 @click.option("--crash", is_flag=True,
               help="The crash drill instead: SIGKILL the server mid-burst, restart it, count lost and "
                    "duplicated writes and time the resume (uses --participants and --positions).")
 @click.option("--json", "as_json", is_flag=True, help="Print every figure as JSON after the table.")
 def bench_command(participants, processes, quick, url, code, moderator_token, database_url, async_mode,
-                  no_bare, vote_window, positions, reactions_each, reaction_window, crash, as_json):
+                  no_bare, vote_window, positions, reactions_each, reaction_window, hands, crash, as_json):
     """Simulate live participants over websockets and print latency, loss, CPU and memory."""
     from .runner import Settings, run, table
 
@@ -50,7 +53,7 @@ def bench_command(participants, processes, quick, url, code, moderator_token, da
         participants=participants or (200 if quick else 2000), processes=processes, quick=quick, url=url,
         code=code, moderator_token=moderator_token, database_url=database_url, async_mode=async_mode,
         bare=not no_bare, vote_window=vote_window, positions=positions, reactions_each=reactions_each,
-        reaction_window=reaction_window, say=lambda m: click.echo(m, err=True),
+        reaction_window=reaction_window, hands=hands, say=lambda m: click.echo(m, err=True),
     )
     report = run(settings)
     click.echo(f"\nfacilitator bench: {settings.participants} participants, {processes} load processes, "

@@ -46,7 +46,13 @@ class Participant:
         self.figures: tuple | None = None
         self.figures_since = 0.0
         self.results_messages = 0
+        self.floor_messages = 0
+        self.last_vote: int | None = None
         client.on("results", self._on_results)
+        client.on("floor", self._on_floor)
+
+    def _on_floor(self, arrived: float, payload: dict) -> None:
+        self.floor_messages += 1
 
     def _on_results(self, arrived: float, payload: dict) -> None:
         self.results_messages += 1
@@ -143,9 +149,45 @@ class Shard:
             await self._sleep_until(start + self.random.random() * window)
             if await self._timed(participant, "cast_vote", {"prompt_id": prompt_id, "option_ids": [option]}, out):
                 chosen[option] += 1
+                participant.last_vote = option
 
         await asyncio.gather(*(one(p) for p in self.participants))
         return self._report(out, chosen=dict(chosen))
+
+    async def hands(self, below: int, start: float, window: float, timeout: float) -> dict:
+        """Participants whose index is below `below` each ask for the floor at a random moment."""
+        out = self._phase(timeout)
+
+        async def one(participant: Participant):
+            await self._sleep_until(start + self.random.random() * window)
+            await self._timed(participant, "raise_hand", {"note": f"Hand {participant.index}"}, out)
+
+        await asyncio.gather(*(one(p) for p in self.participants if p.index < below))
+        return self._report(out)
+
+    async def votes_and_hands(self, prompt_id: int, option_ids: list[int], start: float, window: float,
+                              hands: int, timeout: float) -> dict:
+        """A vote burst with hands going up in the same window (the floor burst)."""
+        votes, raised = await asyncio.gather(self.votes(prompt_id, option_ids, start, window, timeout),
+                                             self.hands(hands, start, window, timeout))
+        return {"votes": votes, "hands": raised}
+
+    def floor_counts(self) -> dict:
+        return {"total": sum(p.floor_messages for p in self.participants),
+                "max": max((p.floor_messages for p in self.participants), default=0),
+                "clients": len(self.participants)}
+
+    async def vote_tally(self) -> dict:
+        """Each participant's last acknowledged choice, counted: what the database must hold."""
+        return dict(Counter(p.last_vote for p in self.participants if p.last_vote is not None))
+
+    async def reset_floor_counts(self) -> dict:
+        for p in self.participants:
+            p.floor_messages = 0
+        return {}
+
+    async def get_floor_counts(self) -> dict:
+        return self.floor_counts()
 
     async def positions(self, prompt_id: int, below: int, start: float, window: float, timeout: float) -> dict:
         """Participants whose index is below `below` each submit one position."""

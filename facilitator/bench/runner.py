@@ -38,6 +38,7 @@ class Settings:
     positions: int = 500
     reactions_each: int = 10
     reaction_window: float | None = None
+    hands: int | None = None  # the floor burst: hands raised during a vote burst (0: none)
     connect_concurrency: int = 100
     say: object = print
 
@@ -47,6 +48,9 @@ class Settings:
             self.positions = min(self.positions, 50)
             self.reactions_each = min(self.reactions_each, 3)
         self.positions = min(self.positions, self.participants)
+        if self.hands is None:
+            self.hands = 50 if self.quick else 500
+        self.hands = min(self.hands, self.participants)
         if self.reaction_window is None:
             # About 1,000 reactions a second at most, never under 10 s (3 s when quick).
             floor = 3.0 if self.quick else 10.0
@@ -209,6 +213,9 @@ async def run_target(target: Target, settings: Settings) -> dict:
         say(f"[{target.name}] votes: {votes['ok']} ok, p95 {fmt_ms(fig['votes']['p95'])}, "
             f"final tally at {with_final}/{clients} clients, lag {fmt_s(fig['final_lag'])}")
 
+        if target.full and settings.hands:
+            await floor_burst(target, settings, workers, moderator)
+
         if target.full:
             say(f"[{target.name}] position burst: {settings.positions} positions ...")
             start = time.monotonic() + 0.5
@@ -235,7 +242,10 @@ async def run_target(target: Target, settings: Settings) -> dict:
                     "positions": positions["ok"] - fig["stored"]["positions"],
                     "reactions": fig["reactions"]["distinct"] - fig["stored"]["reactions"],
                 }
-                fig["stored_tally_matches"] = fig["stored"]["tally"] == dict(chosen)
+                tally: Counter = Counter()
+                for reply in await workers.ask("vote_tally", wait=30):
+                    tally.update({int(k): v for k, v in reply.items()})
+                fig["stored_tally_matches"] = fig["stored"]["tally"] == dict(tally)
         if server:
             fig["cpu_total"] = server.cpu_seconds() - cpu_start
             fig["rss_peak_mib"] = server.memory_kib("VmHWM") / 1024
@@ -244,6 +254,66 @@ async def run_target(target: Target, settings: Settings) -> dict:
         await session.close()
         workers.close()
     return fig
+
+
+async def floor_burst(target: Target, settings: Settings, workers: Workers, moderator: Participant) -> None:
+    """Two more vote bursts (everyone changes their vote): one alone, one while `hands` participants
+    ask for the floor within the same window and the moderator calls a speaker every 2 s. The
+    ratio of their vote p95 is the floor's cost to voting; the floor is broadcast coalesced."""
+    say, fig, window = settings.say, target.figures, settings.vote_window
+    say(f"[{target.name}] re-vote burst without the floor ...")
+    start = time.monotonic() + 0.5
+    replies = await workers.ask("votes", wait=window + 120, prompt_id=target.prompt_id,
+                                option_ids=target.option_ids, start=start, window=window, timeout=90)
+    fig["revotes"] = summarize_acks(merge(replies))
+    ack = await moderator.client.emit("set_floor", {"open": True, "speaking_seconds": 120})
+    if not ack or not ack.get("ok"):
+        raise RuntimeError(f"set_floor refused: {ack}")
+    queue: list[int] = []
+    floor_seen = {"messages": 0}
+
+    def on_floor(arrived, payload):
+        floor_seen["messages"] += 1
+        queue[:] = [hand["id"] for hand in payload.get("queue", [])]
+
+    moderator.client.on("floor", on_floor)
+    await asyncio.sleep(0.5)
+    await workers.ask("reset_floor_counts", wait=30)
+    say(f"[{target.name}] floor burst: {settings.hands} hands raised during a re-vote burst of "
+        f"{fig['ready']} within {window:.0f} s ...")
+    start = time.monotonic() + 0.5
+    called = 0
+
+    async def chair():
+        nonlocal called
+        await asyncio.sleep(0.5)
+        while time.monotonic() < start + window:
+            await asyncio.sleep(2.0)
+            if queue:
+                done = await moderator.client.emit("call_speaker", {"hand_id": queue[0]})
+                called += bool(done and done.get("ok"))
+
+    chairing = asyncio.create_task(chair())
+    replies = await workers.ask("votes_and_hands", wait=window + 120, prompt_id=target.prompt_id,
+                                option_ids=target.option_ids, start=start, window=window, hands=settings.hands,
+                                timeout=90)
+    await chairing
+    ended = time.monotonic()
+    await asyncio.sleep(1.0)  # the last coalesced floor
+    counts = await workers.ask("get_floor_counts", wait=30)
+    fig["floor_votes"] = summarize_acks(merge([r["votes"] for r in replies]))
+    fig["hands"] = summarize_acks(merge([r["hands"] for r in replies]))
+    fig["hands"]["called"] = called
+    seconds = ended - start
+    fig["floor_messages"] = {
+        "per_client": sum(c["total"] for c in counts) / max(sum(c["clients"] for c in counts), 1),
+        "max_per_client": max(c["max"] for c in counts),
+        "seconds": seconds,
+        "sent_if_per_hand": settings.hands + called,
+    }
+    say(f"[{target.name}] re-votes p95 {fmt_ms(fig['revotes']['p95'])} alone, "
+        f"{fmt_ms(fig['floor_votes']['p95'])} with the floor; hands {fig['hands']['ok']} ok, "
+        f"p95 {fmt_ms(fig['hands']['p95'])}; floor messages per client {fig['floor_messages']['per_client']:.1f}")
 
 
 def stored_counts(database_url: str, prompt_id: int) -> dict:
@@ -396,6 +466,22 @@ def table(report: dict) -> str:
     row("results messages received", ("results_messages",), count)
     row("server CPU during vote burst", ("vote_cpu",), lambda v: "—" if v is None else f"{v:.1f} s",
         with_ratio=True)
+    if fac.get("floor_votes"):
+        alone, floor = get(fac, "revotes", "p95"), get(fac, "floor_votes", "p95")
+        rows.append(("re-vote ack p95: alone / with the floor burst", f"{fmt_ms(alone)} / {fmt_ms(floor)}", "",
+                     ratio(floor, alone)))
+        rows.append(("re-vote ack p50: alone / with the floor burst",
+                     f"{fmt_ms(get(fac, 'revotes', 'p50'))} / {fmt_ms(get(fac, 'floor_votes', 'p50'))}", "",
+                     ratio(get(fac, "floor_votes", "p50"), get(fac, "revotes", "p50"))))
+        rows.append(("re-vote errors: alone / with the floor burst",
+                     f"{get(fac, 'revotes', 'errors')} / {get(fac, 'floor_votes', 'errors')}", "", ""))
+        hands = fac["hands"]
+        rows.append(("raise_hand acks ok / errors (p95)",
+                     f"{hands['ok']} / {hands['errors']} ({fmt_ms(hands['p95'])})", "", ""))
+        msgs = fac["floor_messages"]
+        rows.append(("floor messages per client (max)",
+                     f"{msgs['per_client']:.1f} ({msgs['max_per_client']}) in {msgs['seconds']:.0f} s; "
+                     f"{msgs['sent_if_per_hand']} if sent per change", "", ""))
     row("position acks ok / errors", ("positions",), lambda v: "—" if v is None else f"{v['ok']} / {v['errors']}")
     row("position ack p95", ("positions", "p95"), fmt_ms)
     row("reaction acks ok / errors", ("reactions",), lambda v: "—" if v is None else f"{v['ok']} / {v['errors']}")
@@ -430,7 +516,7 @@ def table(report: dict) -> str:
         for key in ("join_errors",):
             if fig.get(key):
                 lines.append(f"{name} join errors: {fig[key]}")
-        for phase in ("votes", "positions", "reactions"):
+        for phase in ("votes", "revotes", "floor_votes", "hands", "positions", "reactions"):
             kinds = get(fig, phase, "error_kinds")
             if kinds:
                 lines.append(f"{name} {phase} errors: {kinds}")

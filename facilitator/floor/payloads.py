@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from ..db_types import utcnow
 from .models import Hand
-from .services import current_speech, floor_of, queue
+from .services import current_speech, floor_of, queue_rows
 
 #: Participants and screens get the first hands of the queue (the whole queue goes to
-#: moderators and rapporteurs) and `queue_total`: 500 hands sent to 5,000 phones several
-#: times a second would be more than a phone on 3G (or the server) can carry.
-PUBLIC_QUEUE = 50
+#: moderators and rapporteurs) and `queue_total`: the projector shows three, a phone its own
+#: place (`my_hands`); 500 hands sent to 5,000 phones twice a second would be more than a
+#: phone on 3G (or the server) can carry. Measured by `facilitator bench` (the floor burst).
+PUBLIC_QUEUE = 10
 
 
 def iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def hand_dict(hand: Hand, staff: bool) -> dict:
+def hand_dict(hand, staff: bool) -> dict:
     """HAND: the note goes to moderators and rapporteurs only (null for everyone else)."""
     return {
         "id": hand.id,
@@ -42,7 +43,7 @@ def speech_dict(hand: Hand, staff: bool) -> dict:
 def floor_payloads(workshop_id: int) -> tuple[dict, dict, dict[int, list[int]]]:
     """The staff `floor`, the public one, and each participant's hands (for their own copy)."""
     floor = floor_of(workshop_id)
-    waiting = queue(workshop_id, floor)
+    waiting = queue_rows(workshop_id, floor)
     current = current_speech(workshop_id)
     now = iso(utcnow())
 
@@ -58,16 +59,21 @@ def floor_payloads(workshop_id: int) -> tuple[dict, dict, dict[int, list[int]]]:
     return payload(True, waiting), payload(False, waiting[:PUBLIC_QUEUE]), owners
 
 
-def personal(public: dict, hand_ids: list[int], places: dict[int, int]) -> dict:
-    """The public floor as one participant sees it: their hands carry "mine", and `my_places`
-    says where each of their waiting hands stands, even beyond the hands listed."""
+def personal(public: dict, hand_ids: list[int], waiting: dict[int, tuple[int, str]]) -> dict:
+    """The public floor as one participant sees it: their hands carry "mine", and `my_hands`
+    (an addition) says where each of their waiting hands stands, even beyond the hands listed."""
     mine = set(hand_ids)
     marked = dict(public)
     marked["queue"] = [dict(h, mine=True) if h["id"] in mine else h for h in public["queue"]]
     if public["current"] and public["current"]["id"] in mine:
         marked["current"] = dict(public["current"], mine=True)
-    marked["my_places"] = {str(i): places[i] for i in hand_ids if i in places}
+    marked["my_hands"] = [{"id": i, "place": waiting[i][0], "kind": waiting[i][1]} for i in hand_ids if i in waiting]
     return marked
+
+
+def waiting_index(staff: dict) -> dict[int, tuple[int, str]]:
+    """{hand_id: (place, kind)} of every waiting hand, from the staff floor (the whole queue)."""
+    return {hand["id"]: (place, hand["kind"]) for place, hand in enumerate(staff["queue"], start=1)}
 
 
 def floor_for(workshop_id: int, identity) -> dict:
@@ -76,6 +82,5 @@ def floor_for(workshop_id: int, identity) -> dict:
     if identity.is_staff:
         return staff_payload
     if identity.participant_id in owners:
-        places = {h["id"]: i for i, h in enumerate(staff_payload["queue"], start=1)}
-        return personal(public, owners[identity.participant_id], places)
+        return personal(public, owners[identity.participant_id], waiting_index(staff_payload))
     return public
