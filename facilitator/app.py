@@ -91,6 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .core import bp as core_bp
     from .core import register_error_pages
     from .export.views import bp as export_bp
+    from .floor.views import bp as floor_bp
     from .moderation.views import bp as moderation_bp
     from .participation.views import bp as participation_bp
     from .screen.views import bp as screen_bp
@@ -108,6 +109,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(participation_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(screen_bp)
+    app.register_blueprint(floor_bp)
 
     _init_live(app)
 

@@ -90,6 +90,10 @@ def _from_json(field) -> bool:
     return bool(getattr(field.meta, "json_payload", False))
 
 
+class EmptyForm(Form):
+    """Nothing to fill in: a button whose post is checked for CSRF."""
+
+
 def parse_id(value: Any, strict: bool = False) -> int:
     """An id from JSON (an int) or a form (digits; not when `strict`); ValueError for anything else."""
     if isinstance(value, bool) or strict and isinstance(value, str):

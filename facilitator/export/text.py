@@ -33,6 +33,8 @@ ACTION_LABELS = {
     "move_hand": ("hand moved in the queue", "hands moved in the queue"),
     "set_floor": ("floor setting changed", "floor settings changed"),
     "advance_agenda": ("agenda step", "agenda steps"),
+    "invite": ("role link made", "role links made"),
+    "revoke": ("role links revoked", "role links revoked"),
 }
 
 

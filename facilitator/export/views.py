@@ -76,6 +76,8 @@ def summary(code: str):
             flash(exc.message, "error")
         else:
             flash("Report saved.", "info")
+            if request.form.get("next") == "console":  # the rapporteur's form on the live page
+                return redirect(url_for("moderation.console", code=workshop.code) + "#report")
             return redirect(url_for("export.summary", code=workshop.code))
     status = 400 if form.is_submitted() and form.errors else 200
     doc = build_document(workshop, SHOWN_STATUSES)

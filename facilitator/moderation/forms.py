@@ -24,3 +24,17 @@ class ModeratePositionForm(Form):
 
 class EndWorkshopForm(Form):
     """Nothing to fill in: a CSRF-protected confirmation."""
+
+
+INVITE_ROLES = ("moderator:onsite", "moderator:online", "rapporteur")
+
+
+class InviteForm(Form):
+    """A new link: a moderator at a desk, or the rapporteur."""
+
+    role = SelectField("Role", choices=choices([(r, r) for r in INVITE_ROLES]), validators=[InputRequired()])
+
+
+class RevokeForm(Form):
+    role = SelectField("Role", choices=choices([("moderator", "moderator"), ("rapporteur", "rapporteur")]),
+                       validators=[InputRequired()])

@@ -28,10 +28,11 @@ from ..ratelimit import hit
 from ..export.services import rapporteur_fields, report_for
 from ..screen.qr import qr_svg
 from ..workshops.record import session_record
-from ..workshops.roles import active_links, link_for_token
+from ..moderation.models import record_action
+from ..workshops.roles import active_links, issue_link, link_for_token, revoke_links
 from . import services
 from .steps import confirmation, current_prompt, next_step
-from .forms import EndWorkshopForm, ModeratePositionForm, PromptActionForm, ShowResultsForm
+from .forms import EndWorkshopForm, InviteForm, ModeratePositionForm, PromptActionForm, RevokeForm, ShowResultsForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/m")
 
@@ -174,3 +175,29 @@ def end(code: str):
         return _("The workshop has ended. Results can still be shown.")
 
     return _moderate(code, EndWorkshopForm, apply, "", "now", event="end_workshop")
+
+
+@bp.post("/<code>/invite")
+def invite(code: str):
+    """A new link for a co-moderator (at a desk) or the rapporteur, shown once with a QR code."""
+    def apply(workshop, form, actor):
+        role, _sep, desk = form.role.data.partition(":")
+        link, token = issue_link(workshop, role, desk or None)
+        record_action(workshop.id, actor, "invite", reason=f"{role} {desk}".strip())
+        session["new_role_link"] = {"code": workshop.code, "role": link.role, "desk": link.desk,
+                                    "url": public_url(f"/m/{workshop.code}?token={token}")}
+        return _("New link made: it is shown below once.")
+
+    return _moderate(code, InviteForm, apply, "", "invite")
+
+
+@bp.post("/<code>/revoke")
+def revoke(code: str):
+    """Make every link of a role open nothing (the organizer's own log-in is not a link)."""
+    def apply(workshop, form, actor):
+        role = form.role.data
+        count = revoke_links(workshop, role)
+        record_action(workshop.id, actor, "revoke", reason=role)
+        return _("%(n)d link(s) revoked.", n=count)
+
+    return _moderate(code, RevokeForm, apply, "", "invite")

@@ -81,6 +81,7 @@ def participant_page(workshop: Workshop, participant: Participant):
         workshop=workshop,
         state=state,
         mine=mine,
+        participant=participant,
         client_id=uuid.uuid4().hex,
         groups=STAKEHOLDER_LABELS,
     )

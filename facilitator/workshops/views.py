@@ -9,7 +9,8 @@ from ..fields import form_error
 from ..fields import choices
 from ..extensions import db
 from . import services
-from .forms import ActionForm, CreateWorkshopForm, PromptForm, TitleForm
+from .forms import ActionForm, CreateWorkshopForm, PromptForm, SessionRecordForm, TitleForm
+from .record import FORMATS, organizers_text, session_record, speakers_text, update_record
 from .models import Workshop
 from .templates import available_templates
 
@@ -71,7 +72,10 @@ def create():
 @login_required
 def edit(code: str):
     """Show a workshop's agenda, editable while it is a draft."""
-    workshop = owned_workshop(code)
+    return render_edit(owned_workshop(code))
+
+
+def render_edit(workshop: Workshop, record_form_=None, status: int = 200):
     token = session.pop("new_moderator_token", None)
     if token and token.get("code") != workshop.code:
         token = None
@@ -84,7 +88,43 @@ def edit(code: str):
         moderator_token=token["token"] if token else None,
         moderator_link=public_url(f"/m/{workshop.code}?token={token['token']}") if token else None,
         participant_url=public_url(url_for("participation.join", code=workshop.code)),
-    )
+        record_form=record_form_ or record_form(workshop),
+    ), status
+
+
+def record_form(workshop: Workshop, formdata=None) -> SessionRecordForm:
+    """The session record form, filled from the workshop (or from the post being checked)."""
+    record = session_record(workshop)
+    data = None if formdata is not None else {
+        "format": record["format"], "theme": record["theme"], "organizers": organizers_text(record),
+        "speakers": speakers_text(record), "moderator_onsite": record["moderators"].get("onsite", ""),
+        "moderator_online": record["moderators"].get("online", ""),
+        "sdgs": ", ".join(str(n) for n in record["sdgs"]), "sdg_targets": ", ".join(record["sdg_targets"])}
+    form = SessionRecordForm(data=data) if data is not None else SessionRecordForm()
+    form.format.choices = choices([("", "Not given")] + [(f, f) for f in FORMATS])
+    return form
+
+
+@bp.post("/<code>/record")
+@login_required
+def save_record(code: str):
+    """Save the session record (at any time: it describes the session, and every export carries it)."""
+    workshop = owned_workshop(code)
+    form = record_form(workshop, formdata=request.form)
+    if not form.validate_on_submit():
+        return render_edit(workshop, form, 400)  # what was typed stays, with the errors beside it
+    try:
+        update_record(workshop, format=form.format.data or "", theme=form.theme.data, organizers=form.organizers.data,
+                      speakers=form.speakers.data, moderator_onsite=form.moderator_onsite.data,
+                      moderator_online=form.moderator_online.data,
+                      sdgs=form.sdgs.numbers if form.sdgs.data else [], sdg_targets=form.sdg_targets.data)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        form.speakers.errors = [exc.message]  # the parsers' messages name the field and the line
+        return render_edit(workshop, form, 400)
+    flash("Session record saved.", "info")
+    return redirect(url_for("workshops.edit", code=workshop.code) + "#record-h")
 
 
 def _apply(workshop: Workshop, change) -> None:

@@ -7,6 +7,9 @@
   if (!root || !L || !window.io) return;
   var h = L.h, t = L.t, code = root.getAttribute("data-code"), base = "/m/" + code + "/";
   var S = null, pending = null;  // pending: the action waiting for its confirmation
+  // A rapporteur sees everything live but gets no controls (the server refuses them anyway).
+  var canModerate = root.getAttribute("data-role") === "moderator", F = window.Floor;
+  var floorOptions = {code: code, canModerate: canModerate, desk: root.getAttribute("data-desk")};
   var URLS = {open_prompt: base + "open", close_prompt: base + "close", show_results: base + "results", end_workshop: base + "end"};
 
   function ended() { return S.workshop.status === "ended"; }
@@ -71,6 +74,12 @@
           h("p", {}, [h("strong", {text: t("The workshop has ended.")}), " " + t("You can still show or hide results.")]),
           h("p", {}, [h("a", {cls: "button", href: "/w/" + code + "/summary", id: "ended-summary", text: t("Open the summary and report")})])]));
       }
+      if (!canModerate) {
+        var tallyOnly = h("div", {cls: "tally", id: "now-tally"});
+        if (S.results[p.id]) { tallyOnly.appendChild(L.legend()); tallyOnly.appendChild(L.results(S.results[p.id], p)); }
+        box.appendChild(tallyOnly);
+        return;
+      }
       var next = h("div", {cls: "next actions", id: "next"});
       if (step) next.appendChild(action(step.event, step.prompt, step.label, "next-step", step.event === "end_workshop" ? "danger" : "",
         step.event === "show_results" ? "true" : undefined));
@@ -106,14 +115,14 @@
     L.keeping(list, function () {
       list.textContent = "";
       S.prompts.forEach(function (p) {
-        var r = S.results[p.id], acts = h("div", {cls: "actions"});
-        if (!ended()) {
+        var r = S.results[p.id], acts = canModerate ? h("div", {cls: "actions"}) : null;
+        if (canModerate && !ended()) {
           acts.appendChild(p.status === "open" ? action("close_prompt", p, t("Close"), "toggle-" + p.id, undefined, undefined,
               t("Close question %(n)d", {n: p.order}))
             : action("open_prompt", p, p.status === "closed" ? t("Reopen") : t("Open"), "toggle-" + p.id, undefined, undefined,
               p.status === "closed" ? t("Reopen question %(n)d", {n: p.order}) : t("Open question %(n)d", {n: p.order})));
         }
-        if (p.status !== "pending") {
+        if (canModerate && p.status !== "pending") {
           acts.appendChild(action("show_results", p, p.results_visible ? t("Hide results") : t("Show results"), "results-" + p.id, undefined,
             p.results_visible ? "false" : "true",
             p.results_visible ? t("Hide results of question %(n)d", {n: p.order}) : t("Show results of question %(n)d", {n: p.order})));
@@ -125,7 +134,7 @@
       });
     }, "agenda-h");
     var badge = document.getElementById("workshop-status");
-    badge.textContent = S.workshop.status;
+    badge.textContent = {draft: t("not started"), live: t("running"), ended: t("ended")}[S.workshop.status] || S.workshop.status;
     badge.className = "status status-" + S.workshop.status;
     var end = document.getElementById("end-workshop");
     if (ended() && end) {
@@ -154,7 +163,7 @@
     if (p.pinned) meta.push(" · ", h("strong", {text: t("pinned")}));
     var li = h("li", {id: "position-" + p.id, cls: "position pos-" + p.status + (p.pinned ? " pinned" : "")}, [
       L.userText("p", p.text, {cls: "text"}), h("p", {cls: "meta"}, meta), L.counts(p)]);
-    if (!ended()) {
+    if (canModerate && !ended()) {
       var buttons = [];
       if (p.status !== "visible") buttons.push(["approve", t("Approve"), "small"]);
       if (p.status !== "hidden") buttons.push(["hide", t("Hide"), "secondary small"]);
@@ -190,8 +199,17 @@
   function renderAll() {
     var flashes = document.querySelector(".flashes");
     if (flashes && S && renderAll.done) flashes.remove();  // earlier messages no longer apply
-    renderNow(); renderAgenda(); renderParticipation(); renderPositions();
+    renderNow(); renderAgenda(); renderParticipation(); renderPositions(); renderFloor(); renderClock();
     renderAll.done = true;
+  }
+
+  function renderFloor() {
+    var section = document.getElementById("floor");
+    if (section && F && S.floor) F.renderStaff(section, S.floor, floorOptions);
+  }
+  function renderClock() {
+    var section = document.getElementById("clock");
+    if (section && F && S.agenda) F.renderClock(section, S.agenda, floorOptions);
   }
 
   function onPosition(p) { if (S) { L.upsert(S.positions, p); renderPositions(); } }
@@ -217,7 +235,9 @@
     participation: function (part) { if (S) { S.workshop.participants = part; renderParticipation(); } },
     position_added: onPosition,
     position_changed: onPosition,
-    workshop_changed: function (w) { if (S) { S.workshop.status = w.status; pending = null; renderAll(); } }
+    workshop_changed: function (w) { if (S) { S.workshop.status = w.status; pending = null; renderAll(); } },
+    floor: function (f) { if (S) { S.floor = f; renderFloor(); } },
+    agenda: function (a) { if (S) { S.agenda = a; renderClock(); } }
   });
 
   var payloads = {
@@ -231,11 +251,22 @@
     },
     end_workshop: function () { return {}; }
   };
+  if (F) Object.keys(F.payloads).forEach(function (name) { payloads[name] = F.payloads[name]; });
   var SAID = {open_prompt: t("Question opened."), close_prompt: t("Question closed."), moderate_position: t("Position updated."),
-    end_workshop: t("The workshop has ended.")};
+    end_workshop: t("The workshop has ended."), add_speaker: t("Speaker added to the queue."), call_speaker: t("The speaker has the floor."),
+    end_speech: t("The speech has ended."), remove_hand: t("Hand removed from the queue."), move_hand: t("Hand moved."),
+    set_floor: t("Floor settings saved."), advance_agenda: t("Agenda moved.")};
 
-  function done(name, ack, payload) {
+  function done(name, ack, payload, fromOutbox, f) {
     if (!ack.ok) return;
+    if (name === "set_floor") {  // settings saved: fold them away so the queue is back in view
+      var settings = document.getElementById("floor-settings");
+      if (settings) { settings.open = false; settings.querySelector("summary").focus(); }
+    }
+    if (name === "add_speaker" && f) {
+      var who = f.querySelector("#speaker-name");
+      if (who) { who.value = ""; who.focus(); }
+    }
     L.say(name === "show_results" ? (payload.visible ? t("Results are shown.") : t("Results are hidden.")) : SAID[name]);
   }
 
@@ -277,4 +308,43 @@
   });
 
   L.takeOver(root, socket, payloads, done);
+
+  /* The rapporteur's report: saved as they type (update_report), a second after the last key. */
+  var report = root.querySelector("form[data-report]"), saveTimer = null, saved = document.getElementById("report-saved");
+  function reportPayload() {
+    var p = {summary: report.elements.summary.value, gender_balance: report.elements.gender_balance.value,
+      moderators: report.elements.moderators.value};
+    ["key_takeaways", "calls_to_action"].forEach(function (k) {
+      p[k] = [].map.call(report.querySelectorAll("[data-list=" + k + "]"), function (el) { return el.value; })
+        .filter(function (v) { return v.trim(); });
+    });
+    return p;
+  }
+  function saveReport() {
+    saveTimer = null;
+    if (!socket.connected) { saved.textContent = t("not saved yet: no connection"); return; }
+    saved.textContent = t("saving…");
+    socket.timeout(10000).emit("update_report", reportPayload(), function (err, ack) {
+      if (err || !ack.ok) {
+        saved.textContent = t("not saved");
+        L.say(err ? t("No answer from the server. Please try again.") : (ack.error && ack.error.message) || t("That did not work."), "error");
+        return;
+      }
+      saved.textContent = t("saved at %(time)s", {time: new Date().toTimeString().slice(0, 5)});
+    });
+  }
+  if (report) {
+    report.addEventListener("input", function () {
+      saved.textContent = t("editing…");
+      if (saveTimer) clearTimeout(saveTimer);
+      saveTimer = setTimeout(saveReport, 1000);
+    });
+    report.addEventListener("submit", function (e) {
+      if (!socket.connected) return;  // the form post saves it
+      e.preventDefault();
+      if (saveTimer) clearTimeout(saveTimer);
+      saveReport();
+    });
+    socket.on("connect", function () { if (saved.textContent === t("not saved yet: no connection")) saveReport(); });
+  }
 })();

@@ -214,10 +214,23 @@
 
   function flush() { if (S) outbox.flush(socket, done); }
 
+  /* The floor: who speaks, my place, ask to speak. Kept outside #live so a new question does not
+     redraw it; drawn a moment after the last `floor` (the public one and my own come together). */
+  var floorBox = document.getElementById("floor"), floorTimer = null, F = window.Floor;
+  var floorOptions = {code: code, named: app.getAttribute("data-named") === "1"};
+  function renderFloor() {
+    floorTimer = null;
+    if (!floorBox || !F || !S || !S.floor) return;
+    if (S.workshop.status === "ended") { floorBox.hidden = true; return; }
+    F.renderParticipant(floorBox, S.floor, floorOptions);
+  }
+  function floorSoon() { if (!floorTimer) floorTimer = setTimeout(renderFloor, 60); }
+
   var socket = L.connect({workshop: code}, {
     state: function (s) {
       S = s;
       renderAll();
+      renderFloor();
       if (outbox.items.length) L.say(t("Sending what you did while the connection was down…"), "waiting");
       flush();
     },
@@ -230,7 +243,8 @@
     results: function (r) { if (S && L.keepLatest(S.results, r)) renderResults(); },
     position_added: onPosition,
     position_changed: onPosition,
-    workshop_changed: function (w) { if (S) { S.workshop.status = w.status; S.workshop.title = w.title; renderAll(); } }
+    workshop_changed: function (w) { if (S) { S.workshop.status = w.status; S.workshop.title = w.title; renderAll(); renderFloor(); } },
+    floor: function (f) { if (S) { S.floor = f; floorSoon(); } }
   });
   setInterval(flush, 15000);
 
@@ -281,6 +295,25 @@
       S.me.reactions[payload.position_id] = payload.value;
       renderPositions();
     }
+  }
+
+  if (floorBox && F) {
+    L.takeOver(floorBox, socket, {raise_hand: F.payloads.raise_hand, lower_hand: F.payloads.lower_hand},
+      function (name, ack, payload) {
+        if (!ack.ok || !S) return;
+        var mineNow = (S.floor.my_hands || []).filter(function (m) { return m.id !== payload.hand_id; });
+        if (name === "raise_hand") {
+          mineNow.push({id: ack.hand_id, place: ack.place, kind: payload.kind});
+          L.say(payload.kind === "point_of_order" ? t("Your point of order is number %(n)d.", {n: ack.place})
+            : t("Your hand is up: you are number %(n)d in the queue.", {n: ack.place}));
+        } else {
+          L.say(t("Your hand is down."));
+        }
+        S.floor.my_hands = mineNow;
+        renderFloor();
+        var back = document.getElementById(name === "raise_hand" && payload.kind === "speak" ? "lower-hand" : "raise-hand");
+        if (back) back.focus();
+      });
   }
 
   L.takeOver(live, socket, {

@@ -63,8 +63,17 @@
     });
     stage.appendChild(ul);
     renderTotal();
+    renderFloor();
     fit();
     root.setAttribute("data-live", "1");
+  }
+
+  /* Who speaks (channel, name if given, countdown), the next three, and the agenda item. */
+  function renderFloor() {
+    var F = window.Floor, strip = document.getElementById("floor-strip"), now = document.getElementById("agenda-now");
+    if (!F) return;
+    if (strip && S.floor) F.renderStrip(strip, S.workshop.status === "ended" ? {current: null, queue: [], now: S.floor.now} : S.floor);
+    if (now && S.agenda) F.renderAgendaNow(now, S.agenda);
   }
 
   function renderTotal() {
@@ -94,6 +103,8 @@
     participation: function (part) { if (S) { S.workshop.participants = part; renderTotal(); } },
     position_added: onPosition,
     position_changed: onPosition,
-    workshop_changed: function (w) { if (S) { S.workshop.status = w.status; render(); } }
+    workshop_changed: function (w) { if (S) { S.workshop.status = w.status; render(); } },
+    floor: function (f) { if (S) { S.floor = f; renderFloor(); fit(); } },
+    agenda: function (a) { if (S) { S.agenda = a; renderFloor(); fit(); } }
   });
 })();

@@ -66,7 +66,7 @@ def test_moderator_link_flow(app, workshop):
     with client.session_transaction() as session:
         assert session["moderator_tokens"][workshop["code"]] == workshop["moderator_token"]
     page = client.get(f"/m/{workshop['code']}")
-    assert page.status_code == 200 and "moderating as moderator link" in page.text
+    assert page.status_code == 200 and "room desk moderator" in page.text
     # A pasted full link works too; a wrong token does not.
     fresh = app.test_client()
     link = f"http://testserver/m/{workshop['code']}?token={workshop['moderator_token']}"
