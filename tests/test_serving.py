@@ -37,6 +37,23 @@ def test_static_files_are_sent_compressed(client):
     assert "Content-Encoding" not in client.get("/static/js/live.js", headers={"Accept-Encoding": ""}).headers
 
 
+def test_static_scripts_are_minified_and_carry_only_what_they_need(client):
+    """A phone downloads no comments, and no document headers on a script; the source stays readable."""
+    source = (Path(__file__).parents[1] / "static/js/live.js").read_text()
+    response = client.get("/static/js/live.js")
+    sent = response.text
+    assert "/*" in source and "/*" not in sent and len(sent) < 0.8 * len(source)
+    assert "window.Live" in sent
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in response.headers and "X-Frame-Options" not in response.headers
+    # Static files never depend on the cookie: shared caches and the browser's cache keep them.
+    client.get("/")  # a session cookie exists now
+    assert "Cookie" not in client.get("/static/js/live.js").headers.get("Vary", "")
+    # Pages keep every header.
+    page = client.get("/")
+    assert "Content-Security-Policy" in page.headers and page.headers["X-Frame-Options"] == "DENY"
+
+
 def test_pages_are_sent_compressed(client, workshop):
     response = client.get(f"/j/{workshop['code']}", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"

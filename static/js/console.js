@@ -137,10 +137,10 @@
     badge.textContent = {draft: t("not started"), live: t("running"), ended: t("ended")}[S.workshop.status] || S.workshop.status;
     badge.className = "status status-" + S.workshop.status;
     var end = document.getElementById("end-workshop");
-    if (ended() && end) {
-      end.closest("form").replaceWith(h("p", {}, [t("The workshop has ended.") + " ",
-        h("a", {href: "/w/" + code + "/summary", text: t("Summary and report")})]));
-    }
+    if (ended() && end) end.closest(".head-end").remove();  // the summary link is next to it
+    var hint = document.getElementById("end-hint");
+    if (ended() && hint) hint.replaceWith(h("p", {}, [t("The workshop has ended.") + " ",
+      h("a", {href: "/w/" + code + "/summary", text: t("Summary and report")})]));
   }
 
   function renderParticipation() {

@@ -226,11 +226,11 @@ def test_console_at_laptop_size(server, browser, session):
         box = page.locator(selector).bounding_box()
         return box and box["y"] >= 0 and box["y"] + box["height"] <= 768
 
+    shot(page, "stage-console-1366-start.png", full_page=False)
     # Every control in view without scrolling the page: the next step, each question, ending.
     for selector in ["#next-step", "#now-results", "#end-workshop", *[f"#toggle-{p['id']}" for p in q]]:
         assert in_view(selector), selector
     assert page.evaluate("document.documentElement.scrollHeight") <= 768
-    shot(page, "stage-console-1366-start.png", full_page=False)
 
     # One obvious next step; focus stays on it after it is used.
     expect(page.locator("#next-step")).to_have_text("Open question 1")
