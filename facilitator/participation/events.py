@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from functools import wraps
 
 from flask import current_app, request
+from sqlalchemy.exc import OperationalError
 
 from ..errors import DomainError, Forbidden, Invalid
 from ..extensions import db, socketio
@@ -19,6 +21,22 @@ ROLE_MESSAGES = {
     "moderator": "Only moderators can do that.",
     "staff": "Only moderators and the rapporteur can do that.",
 }
+
+
+#: SQLite refuses at once (busy_timeout does not apply) a transaction that read and then wants
+#: to write after another connection wrote: roll back and run the handler again from the start.
+LOCKED_RETRIES = 3
+
+
+def _retrying_when_locked(fn, identity, payload):
+    for attempt in range(LOCKED_RETRIES + 1):
+        try:
+            return fn(identity, payload)
+        except OperationalError as exc:
+            if "database is locked" not in str(exc) or attempt == LOCKED_RETRIES:
+                raise
+            db.session.rollback()
+            time.sleep(0.02 * (attempt + 1))
 
 
 def live_event(name: str, role: str | None = None, write: bool = True, limit: str | None = None):
@@ -48,7 +66,7 @@ def live_event(name: str, role: str | None = None, write: bool = True, limit: st
                     payload = {}
                 if not isinstance(payload, dict):
                     raise Invalid("The payload must be a JSON object.")
-                return fn(identity, payload)
+                return _retrying_when_locked(fn, identity, payload)
             except DomainError as exc:
                 db.session.rollback()
                 return exc.to_ack()
