@@ -9,6 +9,7 @@ import click
 from flask import Flask
 
 from ..cli import uses_database
+from ..workshops.models import Workshop
 from ..workshops.services import find_workshop
 from .formats import FORMATS, write_export
 from .polis import write_polis_export
@@ -55,7 +56,7 @@ def export_command(code: str, fmt: str, output: str | None, prompt_id: int | Non
     click.echo(f"Wrote {output}", err=True)
 
 
-def _export_polis(workshop, output: str | None, prompt_id: int | None) -> None:
+def _export_polis(workshop: Workshop, output: str | None, prompt_id: int | None) -> None:
     """Write one prompt of `workshop` as a Pol.is open-data folder at `output`."""
     if output is None:
         _fail("the polis export is a folder of CSV files: give --output DIR")

@@ -88,22 +88,18 @@ def analyze_prompt(prompt: Prompt, previous: OpinionMap | None = None) -> Prompt
     return PromptMap(prompt.id, result, attendance)
 
 
-def map_payload(prompt_map: PromptMap, members: bool = True) -> dict[str, Any]:
-    """Return the `analyze --json` object of one prompt (CONTRACT §9); `members=False` leaves them out."""
+def map_payload(prompt_map: PromptMap) -> dict[str, Any]:
+    """Return the `analyze --json` object of one prompt (CONTRACT §9)."""
     result = prompt_map.result
     groups = []
     for group in result.groups:
         onsite = sum(1 for p in group.members if prompt_map.attendance.get(p) == "onsite")
-        item: dict[str, Any] = {
+        groups.append({
             "id": group.id, "size": len(group.members), "onsite": onsite, "online": len(group.members) - onsite,
-        }
-        if members:
-            item["members"] = list(group.members)
-        item["representative"] = [
-            {"position_id": r.statement_id, "direction": r.direction, "share": round(r.share, 4)}
-            for r in group.representative
-        ]
-        groups.append(item)
+            "members": list(group.members),
+            "representative": [{"position_id": r.statement_id, "direction": r.direction, "share": round(r.share, 4)}
+                               for r in group.representative],
+        })
     return {
         "prompt_id": prompt_map.prompt_id,
         "participants_in": len(result.participants_in),
