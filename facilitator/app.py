@@ -155,3 +155,6 @@ def _init_live(app: Flask) -> None:
     app.extensions["facilitator.ratelimiter"] = RateLimiter(app)
     broadcasts.register(coalescer)
     floor_broadcasts.register(coalescer)
+    from .opinion import live as opinion_live
+
+    opinion_live.init_app(app)  # live opinion maps, recomputed in the background (CONTRACT §9)

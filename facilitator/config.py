@@ -68,6 +68,12 @@ SETTINGS: dict[str, Setting] = {
     "DELIVERIES_PER_TICK": Setting(
         4_000, int, "Messages per coalescing tick for new positions and reaction counts (the rest "
         "follow on later ticks)."),
+    "OPINION_INTERVAL": Setting(
+        2.5, float, "Seconds between two live recomputes of a workshop's opinion maps (in the background, "
+        "only after reactions or positions changed)."),
+    "OPINION_POINTS_PUBLIC": Setting(
+        1_000, int, "Most points of an opinion map sent to each participant and screen (an even sample; "
+        "moderators get every point)."),
     "PUBLIC_GROUP_MIN": Setting(
         5, int, "Others see a position author's attendance and stakeholder group only once at least "
         "this many participants share them."),

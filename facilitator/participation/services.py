@@ -26,6 +26,7 @@ from ..workshops.models import Option, Prompt, Workshop, ensure_open, hash_token
 from .models import ATTENDANCES, STAKEHOLDER_GROUPS, Participant, Position, Reaction, Vote, VoteChoice
 from .results import snapshot_profiles
 from ..live.snapshots import invalidate
+from ..opinion.live import touch_after_commit
 from .state import position_dict, public_position
 
 def join(workshop: Workshop, attendance: str, display_name: str | None = None,
@@ -205,6 +206,7 @@ def submit_position(participant: Participant, prompt_id: int, text: str,
     announce_position(position, participant, "position_added", was_visible=False)
     if position.status == "visible":
         invalidate(participant.workshop_id)
+        touch_after_commit(participant.workshop_id, prompt.id)  # a new column of the opinion map
     return position
 
 def _position_by_client_id(participant: Participant, client_id: str) -> Position | None:
@@ -276,4 +278,5 @@ def react(participant, position_id: int, value: str) -> None:
     conn.execute(_upsert_reaction(conn), {"position_id": position_id, "participant_id": participant.id,
                                           "value": value, "now": utcnow()})
     mark_after_commit("reactions", position_id)
+    touch_after_commit(participant.workshop_id, position_id=position_id)  # the opinion map, later, in the background
     invalidate(participant.workshop_id)

@@ -26,6 +26,7 @@ from ..floor.agenda import agenda_payload
 from ..floor.payloads import floor_for
 from ..floor.services import my_hands
 from ..live.snapshots import caches
+from ..opinion.live import opinion_state
 from ..workshops.models import Prompt, Workshop
 from .models import Participant, Position, Reaction, Vote, VoteChoice
 from .results import reaction_counts, snapshot_participation, snapshot_profiles, snapshot_results
@@ -53,6 +54,7 @@ class Shared:
     profiles: dict  #: how many share each attendance (and group): what others may see of an author
     floor: dict  #: the public `floor`
     agenda: dict
+    opinion: dict  #: {str(prompt_id): OPINION} of the prompts whose map is shown
 
 
 #: The columns of a position row (rows work as both arguments of position_dict).
@@ -155,6 +157,7 @@ def _build_shared(workshop: Workshop, generation: int) -> Shared:
         profiles=profiles,
         floor=floor_for(workshop.id, public),
         agenda=agenda_payload(workshop),
+        opinion=opinion_state([p.id for p in prompts], {p.id for p in prompts if p.opinion_visible}),
     )
 
 
@@ -204,6 +207,7 @@ def build_state(workshop: Workshop, identity: Identity) -> dict:
         "results": shared.results,
         "floor": floor,
         "agenda": shared.agenda,
+        "opinion": shared.opinion,
     }
 
 
@@ -223,6 +227,7 @@ def _staff_state(workshop: Workshop, identity: Identity) -> dict:
         "results": {str(p.id): snapshot_results(p) for p in prompts},
         "floor": floor_for(workshop.id, identity),
         "agenda": agenda_payload(workshop),
+        "opinion": opinion_state([p.id for p in prompts], None),
     }
 
 

@@ -43,6 +43,7 @@ def prompt_dict(prompt: Prompt) -> dict:
         "results_visible": prompt.results_visible,
         "opened_at": iso(prompt.opened_at),
         "closed_at": iso(prompt.closed_at),
+        "opinion_visible": prompt.opinion_visible,
     }
 
 

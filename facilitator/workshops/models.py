@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -220,6 +221,9 @@ class Prompt(db.Model):
     options: Mapped[list[Option]] = relationship(
         back_populates="prompt", order_by="Option.order", cascade="all, delete-orphan"
     )
+    #: Whether participants and screens see the opinion map (CONTRACT §9, `show_opinion_map`; migration 0007,
+    #: so the last column).
+    opinion_visible: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @property
     def is_open(self) -> bool:
