@@ -53,6 +53,7 @@ EVENTS = {
     "open_prompt": ["prompt_id"],
     "close_prompt": ["prompt_id"],
     "show_results": ["prompt_id", "visible"],
+    "show_opinion_map": ["prompt_id", "visible"],
     "moderate_position": ["position_id", "action", "reason"],
     "raise_hand": ["kind", "note", "name"],
     "lower_hand": ["hand_id"],
@@ -81,7 +82,8 @@ def snapshot() -> tuple:
     counts = tuple(db.session.scalar(select(func.count()).select_from(model))
                    for model in (Participant, Vote, VoteChoice, Position, Reaction, ModerationEntry))
     prompts = tuple(db.session.execute(select(Prompt.id, Prompt.status, Prompt.results_visible,
-                                              Prompt.results_version).order_by(Prompt.id)).all())
+                                              Prompt.results_version, Prompt.opinion_visible)
+                                       .order_by(Prompt.id)).all())
     positions = tuple(db.session.execute(select(Position.id, Position.status, Position.pinned)
                                          .order_by(Position.id)).all())
     reactions = tuple(db.session.execute(select(Reaction.id, Reaction.value).order_by(Reaction.id)).all())
@@ -211,6 +213,7 @@ FORMS = {
     "/m/{code}/open": ["prompt_id", "confirm"],
     "/m/{code}/close": ["prompt_id", "confirm"],
     "/m/{code}/results": ["prompt_id", "visible"],
+    "/m/{code}/opinion": ["prompt_id", "visible"],
     "/m/{code}/moderate": ["position_id", "action", "reason"],
     "/w/{code}/summary": ["key_takeaways-0", "calls_to_action-1", "summary", "gender_balance", "moderators"],
     "/login": ["email", "password"],

@@ -1,5 +1,6 @@
 """Forms of moderator actions: the same form validates a socket payload and a form post."""
 
+from flask_babel import lazy_gettext
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
@@ -38,3 +39,8 @@ class InviteForm(Form):
 class RevokeForm(Form):
     role = SelectField("Role", choices=choices([("moderator", "moderator"), ("rapporteur", "rapporteur")]),
                        validators=[InputRequired()])
+
+
+class ShowOpinionMapForm(Form):
+    prompt_id = IdField(lazy_gettext("Question"), validators=[required_value])
+    visible = StrictBooleanField(lazy_gettext("Show the opinion map"), validators=[required_value])

@@ -23,6 +23,7 @@ class ModerationEntry(db.Model):
     #: The organizer's e-mail, or "moderator link (online desk)" for a link holder.
     actor: Mapped[str] = mapped_column(String(254))
     #: open_prompt, close_prompt, show_results, hide_results, approve, hide, pin, unpin, end_workshop,
+    #: show_opinion_map, hide_opinion_map,
     #: the floor's add_speaker, call_speaker, end_speech, remove_hand, move_hand, set_floor, advance_agenda.
     action: Mapped[str] = mapped_column(String(20))
     #: The prompt or position acted on, if any.

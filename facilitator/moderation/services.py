@@ -12,6 +12,7 @@ from ..participation.models import Participant, Position
 from ..participation.results import reaction_counts
 from ..participation.services import announce_position, prompt_of
 from ..live.snapshots import invalidate
+from ..opinion.live import show_after_commit, touch_after_commit
 from ..participation.state import prompt_dict, workshop_dict
 from ..workshops.models import Prompt, Workshop
 from .models import record_action
@@ -110,6 +111,8 @@ def moderate_position(workshop: Workshop, position_id: int, action: str, actor: 
     announce_position(position, author, "position_changed", was_visible=was_visible,
                       counts=reaction_counts([position.id])[position.id])
     invalidate(workshop.id)
+    if was_visible != (position.status == "visible"):
+        touch_after_commit(workshop.id, position.prompt_id)  # a column shown or moderated out of the map
     return position
 
 
@@ -126,3 +129,16 @@ def end_workshop(workshop: Workshop, actor: str) -> Workshop:
         mark_after_commit("results", open_before.id)
     _announce_workshop(workshop)
     return workshop
+
+
+def show_opinion_map(workshop: Workshop, prompt_id: int, visible: bool, actor: str) -> Prompt:
+    """Show or hide a prompt's opinion map to participants and screens (allowed after the end, like results)."""
+    prompt = prompt_of(workshop.id, prompt_id)
+    if prompt.opinion_visible != visible:
+        prompt.opinion_visible = visible
+        log(workshop, actor, "show_opinion_map" if visible else "hide_opinion_map", prompt_id=prompt.id)
+        db.session.flush()
+        _announce_prompt(prompt)
+        if visible:
+            show_after_commit(prompt)  # the last map to participants and screens
+    return prompt

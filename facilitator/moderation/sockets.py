@@ -7,7 +7,7 @@ from ..participation.events import live_event, validated
 from ..participation.state import Identity
 from ..workshops.models import Workshop
 from . import services
-from .forms import ModeratePositionForm, PromptActionForm, ShowResultsForm
+from .forms import ModeratePositionForm, PromptActionForm, ShowOpinionMapForm, ShowResultsForm
 
 
 def _workshop(identity: Identity) -> Workshop:
@@ -53,3 +53,10 @@ def on_end_workshop(identity: Identity, payload: dict):
     db.session.commit()
     return {"ok": True}
 
+
+@live_event("show_opinion_map", role="moderator")
+def on_show_opinion_map(identity: Identity, payload: dict):
+    form = validated(ShowOpinionMapForm, payload)
+    services.show_opinion_map(_workshop(identity), form.prompt_id.data, form.visible.data, identity)
+    db.session.commit()
+    return {"ok": True}

@@ -32,7 +32,8 @@ from ..moderation.models import record_action
 from ..workshops.roles import active_links, issue_link, link_for_token, revoke_links
 from . import services
 from .steps import confirmation, current_prompt, next_step
-from .forms import EndWorkshopForm, InviteForm, ModeratePositionForm, PromptActionForm, RevokeForm, ShowResultsForm
+from .forms import (EndWorkshopForm, InviteForm, ModeratePositionForm, PromptActionForm, RevokeForm,
+                    ShowOpinionMapForm, ShowResultsForm)
 
 bp = Blueprint("moderation", __name__, url_prefix="/m")
 
@@ -201,3 +202,12 @@ def revoke(code: str):
         return _("%(n)d link(s) revoked.", n=count)
 
     return _moderate(code, RevokeForm, apply, "", "invite")
+
+
+@bp.post("/<code>/opinion")
+def show_opinion_map(code: str):
+    def apply(workshop, form, actor):
+        services.show_opinion_map(workshop, form.prompt_id.data, form.visible.data, actor)
+        return _("The opinion map is shown.") if form.visible.data else _("The opinion map is hidden.")
+
+    return _moderate(code, ShowOpinionMapForm, apply, "", "now")
