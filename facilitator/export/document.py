@@ -18,6 +18,7 @@ from ..participation.results import countries_for, participation_for, results_fo
 from ..workshops.models import Prompt, Workshop
 from ..floor.summary import agenda_summary, floor_summary
 from ..workshops.record import session_record
+from .opinion import add_opinion
 from .services import igf_report
 
 SCHEMA = "facilitator.workshop/1"
@@ -159,4 +160,5 @@ def build_document(workshop: Workshop, statuses=None) -> dict:
         "agenda": agenda_summary(workshop),
     }
     document["report"] = igf_report(workshop, document)
+    add_opinion(document, workshop)  # per prompt "opinion", and the report's consensus statements
     return document

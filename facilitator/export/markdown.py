@@ -27,6 +27,8 @@ def _position_line(p: dict, labels: dict[int, str]) -> str:
 
 def render_markdown(doc: dict) -> str:
     """Return the report as Markdown (hidden positions are left out)."""
+    from .opinion import opinion_markdown  # each question's consensus statements and opinion groups
+
     report, w, part = doc["report"], doc["workshop"], doc["participants"]
     session = report["session"]
     out: list[str] = []
@@ -64,6 +66,7 @@ def render_markdown(doc: dict) -> str:
     add("## Questions")
     for prompt, q in zip(doc["prompts"], report["questions"]):
         _question(prompt, q, add)
+        opinion_markdown(prompt, add, _escape)
     _floor(doc["floor"], report.get("interventions"), doc["prompts"], add)
     _agenda(doc["agenda"], add)
     _moderation(doc["moderation_log"], add)
