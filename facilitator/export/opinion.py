@@ -8,25 +8,26 @@ reactions, as the command prints it) without `members`: participants stay anonym
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..blocking import off_loop
-from ..extensions import db
-from ..opinion.math import analyse
+from ..extensions import db, socketio
+from ..opinion.live import worker
 from ..opinion.payloads import export_payload
+from ..opinion.process import AnalysisProcess
 from ..opinion.services import PromptMap, read_matrix
 from ..participation.models import Participant
 from ..workshops.models import Prompt, Workshop
 
 
 def prompt_opinion(prompt: Prompt) -> dict:
-    """The prompt's `analyze` object without `members` (the analysis off the event loop)."""
-    matrix = read_matrix(prompt.id)
-    result = off_loop(partial(analyse, matrix.votes, matrix.participant_ids, matrix.position_ids,
-                              moderated_out=matrix.hidden))
+    """The prompt's `analyze` object without `members` (analysed off the event loop, as live)."""
+    matrix = read_matrix(prompt.id, pause=lambda: socketio.sleep(0.001))  # a live server answers votes meanwhile
+    live = worker()
+    analyser = live.analyser if live is not None else AnalysisProcess()
+    result = analyser.analyse(matrix.votes, matrix.participant_ids, matrix.position_ids,
+                              moderated_out=matrix.hidden)
     in_map = set(result.participants_in)
     attendance = {pid: where for pid, where in db.session.execute(
         select(Participant.id, Participant.attendance).where(Participant.workshop_id == prompt.workshop_id))

@@ -6,9 +6,8 @@ after the commit, the prompt is marked dirty in this process — a set insert,
 nothing else on the path of the reaction. One background task per process
 (`OpinionWorker`, a greenlet under gevent) wakes when something is dirty and
 recomputes each dirty workshop's prompts at most once every `OPINION_INTERVAL`
-seconds: it reads the matrix, runs `analyse` in gevent's thread pool (numpy
-and scikit-learn then run beside the event loop, which keeps answering votes
-and reactions), and stores the map in `opinion_maps` over the version it
+seconds: it reads the matrix, runs `analyse` in a child process (opinion/process.py: beside the event
+loop and its interpreter, which keep answering votes and reactions), and stores the map in `opinion_maps` over the version it
 started from (compare-and-set). If the analysis changed, `opinion` goes to
 the moderators' room, and to participants and screens while the moderator
 shows the map (`show_opinion_map`).
@@ -26,14 +25,11 @@ from __future__ import annotations
 
 import threading
 import time
-from functools import partial
 
 from flask import Flask, current_app
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
-from ..blocking import off_loop
-from ..db_types import utcnow
 from ..extensions import db, socketio
 from ..live import NAMESPACE
 from ..live.outbox import announce
@@ -41,12 +37,11 @@ from ..live.rooms import public_rooms, workshop_room
 from ..live.snapshots import caches
 from ..participation.models import Participant, Position
 from ..workshops.models import Prompt
-from .history import history_dict, history_map
-from .math import analyse
 from .models import OpinionMapRow
-from .payloads import live_payload, public_payload, with_version
+from .payloads import public_payload, with_version
+from .process import AnalysisProcess
+from .publish import load_previous, publish
 from .result import OpinionMap
-from .services import PromptMap, read_matrix
 
 KEY = "facilitator.opinion"
 #: The first recompute after a quiet spell waits this long, so a burst's first writes are in it.
@@ -76,9 +71,13 @@ class OpinionWorker:
         self.socketio = socketio_
         self.interval = float(app.config["OPINION_INTERVAL"])
         self.public_points = int(app.config["OPINION_POINTS_PUBLIC"])
+        self.analyser = AnalysisProcess()
+        #: The child process reads with an engine of its own, from the same database.
+        self.database_url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=False)
         self._dirty: dict[int, set[int]] = {}  # workshop id -> prompt ids, and -position ids (prompt unknown)
         self._last_run: dict[int, float] = {}  # workshop id -> monotonic time of its last round
-        #: prompt id -> (version, map, payload) this process stored last: its `previous`, while current.
+        #: prompt id -> (version, map, payload) this process stored last (small maps; the analysis process
+        #: keeps the big ones): its `previous`, while current.
         self._maps: dict[int, tuple[int, OpinionMap | None, dict]] = {}
         self._lock = threading.Lock()
         self._running = False
@@ -110,6 +109,7 @@ class OpinionWorker:
         with self._lock:
             self._stopped = True
         self._idle.wait(timeout)
+        self.analyser.close()
 
     def _due(self, now: float) -> tuple[list[tuple[int, set[int]]], float | None]:
         """Take the dirty workshops whose turn has come; return them and when the next one is due."""
@@ -176,76 +176,52 @@ class OpinionWorker:
     # -- one prompt --------------------------------------------------------------------------
 
     def recompute(self, prompt_id: int) -> int:
-        """Analyse one prompt, store the map over the version read, send it if it changed (1), else 0."""
-        started = time.perf_counter()
+        """Analyse one prompt, store the map over the version read, send it if it changed (1), else 0.
+
+        A crowd's map (`_cells` at least the analysis process's threshold) is read, analysed and
+        stored by the analysis process; a small one here, read between votes, analysed in the
+        thread pool (opinion/publish.py either way).
+        """
         prompt = db.session.get(Prompt, prompt_id)
         if prompt is None:
             return 0
         workshop_id, visible = prompt.workshop_id, prompt.opinion_visible
         seen = db.session.scalar(select(OpinionMapRow.version).where(OpinionMapRow.prompt_id == prompt_id)) or 0
-        cached = self._maps.get(prompt_id)
-        if cached is not None and cached[0] == seen:
-            previous, last_payload = cached[1], cached[2]
-        elif seen:  # another process (or this one before a restart) stored the last map
-            row = db.session.get(OpinionMapRow, prompt_id)
-            previous = history_map(row.history) if row.history else None
-            last_payload = row.payload
-        else:
-            previous, last_payload = None, None
-        matrix = read_matrix(prompt_id, pause=lambda: self.socketio.sleep(0))  # votes are answered in between
-        attendance = dict(db.session.execute(
-            select(Participant.id, Participant.attendance).where(Participant.workshop_id == workshop_id)).all())
-        db.session.rollback()  # end the read: the analysis takes a while, and the store is a write of its own
-        read = time.perf_counter()
-
-        result = off_loop(partial(analyse, matrix.votes, matrix.participant_ids, matrix.position_ids, previous,
-                                  moderated_out=matrix.hidden))
+        cells = self._cells(prompt_id, workshop_id)
+        db.session.rollback()  # end the read: what follows takes a while, and the store is a write of its own
+        outcome = None
+        if cells >= self.analyser.min_cells:  # the child continues its own map, or the stored one
+            outcome = self.analyser.publish(self.database_url, prompt_id, workshop_id, seen)
+        if outcome is None:
+            cached = self._maps.get(prompt_id)
+            if cached is not None and cached[0] == seen:
+                _, previous, last_payload = cached
+            else:  # another process (or the child, or this one before a restart) stored the last map
+                _, previous, last_payload = load_previous(db.engine, prompt_id)
+            outcome = publish(db.engine, prompt_id, workshop_id, seen, previous, last_payload, self.analyser.analyse,
+                              pause=lambda: self.socketio.sleep(0.001))  # votes are answered between the pieces
+            if outcome.status == "stored":
+                self._maps[prompt_id] = (seen + 1, outcome.kept, outcome.payload)
         self.computed += 1
-        analysed = time.perf_counter()
-        if result.empty and last_payload is None:
-            self.last_seconds = {"read": read - started, "analyse": analysed - read, "store": 0.0}
-            return 0  # no map yet (fewer than 3 participants with reactions, ...): nothing to send
-        payload = live_payload(PromptMap(prompt_id, result, attendance))
-        if result.empty and payload == last_payload:
-            return 0  # still no map: nothing to store or send
-        kept = result if not result.empty else previous  # an empty map does not reset the history
-        version = seen + 1
-        if not self._store(prompt_id, seen, payload, kept):
+        self.last_seconds = outcome.seconds
+        if outcome.status == "conflict":
             self._maps.pop(prompt_id, None)
             self._retry(workshop_id, prompt_id)  # another process stored first: again from its map
             return 0
-        self._maps[prompt_id] = (version, kept, payload)
-        self.last_seconds = {"read": read - started, "analyse": analysed - read,
-                             "store": time.perf_counter() - analysed}
-        if payload == last_payload:
-            return 0
-        self._send(workshop_id, visible, with_version(payload, version))
+        if outcome.status != "stored" or not outcome.changed:
+            return 0  # no map yet (fewer than 3 participants with reactions, ...), still none, or the same
+        self._send(workshop_id, visible, with_version(outcome.payload, seen + 1))
         self.published += 1
         return 1
 
-    def _store(self, prompt_id: int, seen: int, payload: dict, kept: OpinionMap | None) -> bool:
-        """Store the map as version seen + 1, only if the stored version is still `seen`."""
-        history = history_dict(kept) if kept is not None and not kept.empty else None
-        values = {"version": seen + 1, "payload": payload, "updated_at": utcnow()}
-        if history is not None or seen == 0:
-            values["history"] = history
-        try:
-            if seen == 0:
-                db.session.add(OpinionMapRow(prompt_id=prompt_id, **values))
-                db.session.flush()
-                stored = True
-            else:
-                stored = db.session.execute(
-                    update(OpinionMapRow).where(OpinionMapRow.prompt_id == prompt_id, OpinionMapRow.version == seen)
-                    .values(**values)).rowcount == 1
-            if stored:
-                db.session.commit()
-            else:
-                db.session.rollback()
-            return stored
-        except (IntegrityError, OperationalError):
-            db.session.rollback()  # a concurrent first store, or the database busy: next turn
-            return False
+    @staticmethod
+    def _cells(prompt_id: int, workshop_id: int) -> int:
+        """The matrix's size at most: the workshop's participants × the prompt's positions (two indexed counts)."""
+        people = db.session.scalar(select(func.count()).select_from(Participant)
+                                   .where(Participant.workshop_id == workshop_id)) or 0
+        positions = db.session.scalar(select(func.count()).select_from(Position)
+                                      .where(Position.prompt_id == prompt_id)) or 0
+        return people * positions
 
     def _send(self, workshop_id: int, visible: bool, message: dict) -> None:
         self.socketio.emit("opinion", message, to=workshop_room(workshop_id, "moderators"), namespace=NAMESPACE)

@@ -185,9 +185,9 @@ def test_no_map_under_three_participants_with_reactions(app, moderator, join, q1
 
 def test_a_reaction_is_acknowledged_while_the_analysis_runs(app, monkeypatch, moderator, join, q1):
     """The react handler never analyses: its ack comes while the background analysis is held up."""
-    import facilitator.opinion.live as live_module
+    import facilitator.opinion.process as process_module
 
-    real = live_module.analyse
+    real = process_module.analyse
     release, started = threading.Event(), threading.Event()
 
     def held(*args, **kwargs):
@@ -195,7 +195,7 @@ def test_a_reaction_is_acknowledged_while_the_analysis_runs(app, monkeypatch, mo
         assert release.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(live_module, "analyse", held)
+    monkeypatch.setattr(process_module, "analyse", held)
     people, ids, _ = camps(moderator, join, q1)
     assert started.wait(5)  # the background analysis is under way, and held
     begun = time.monotonic()

@@ -15,6 +15,7 @@ from facilitator.opinion.history import history_dict, history_map
 from facilitator.opinion.math import analyse
 from facilitator.opinion.models import OpinionMapRow
 from facilitator.opinion.payloads import public_payload
+from facilitator.opinion.publish import store_map
 from facilitator.opinion.services import reaction_matrix, read_matrix
 from facilitator.participation import services as ps
 from facilitator.participation.models import Position
@@ -73,8 +74,8 @@ def test_history_continues_the_map_exactly(app, seattle):
 
 
 def test_two_processes_continue_one_map_with_growing_versions(app, seattle, tmp_path):
-    """Two workers (two processes' worth) on one database: each continues the map the other stored,
-    and a worker that read an older version stores nothing and tries again."""
+    """Two workers (two processes' worth) on one database, one of them through its analysis process:
+    each continues the map the other stored, and a store over an older version changes nothing."""
     from conftest import make_app
 
     _, prompt_id = seattle
@@ -86,15 +87,17 @@ def test_two_processes_continue_one_map_with_growing_versions(app, seattle, tmp_
         first = db.session.get(OpinionMapRow, prompt_id)
         assert first.version == 1 and first.history
         ids = [g["id"] for g in first.payload["groups"]]
+    two.analyser.min_cells = 0  # the other reads, analyses and stores in its analysis process
     with other_app.app_context():
         two.recompute(prompt_id)  # reads version 1 and its history, stores version 2
+        assert two.analyser.calls == 1
         second = db.session.get(OpinionMapRow, prompt_id)
         assert second.version == 2 and [g["id"] for g in second.payload["groups"]] == ids
     with app.app_context():
         one.recompute(prompt_id)  # its own map is version 1: it continues from the stored version 2
         assert db.session.get(OpinionMapRow, prompt_id).version == 3
         # A store over a version that is no longer the latest changes nothing, and comes back dirty.
-        assert not one._store(prompt_id, 2, {"prompt_id": prompt_id}, None)
+        assert not store_map(db.engine, prompt_id, 2, {"prompt_id": prompt_id}, None)
         assert db.session.get(OpinionMapRow, prompt_id).version == 3
     one.stop()
     two.stop()
@@ -117,7 +120,7 @@ def test_the_write_path_only_marks_the_prompt(app, workshop, monkeypatch):
     calls = []
     monkeypatch.setattr(live_module.OpinionWorker, "touch",
                         lambda self, w, p=None, pos=None: touched.append((w, p, pos)))
-    monkeypatch.setattr(live_module, "analyse", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr("facilitator.opinion.process.analyse", lambda *a, **k: calls.append(a))
     monkeypatch.setattr("facilitator.opinion.services.analyse", lambda *a, **k: calls.append(a))
 
     def build(w, prompt_id):
@@ -139,3 +142,32 @@ def test_the_write_path_only_marks_the_prompt(app, workshop, monkeypatch):
     assert calls == []
     with app.app_context():
         assert db.session.scalar(select(OpinionMapRow.version)) is None
+
+
+def test_big_maps_are_analysed_in_a_child_process(app, seattle):
+    """The same map from the child process as in this one; the child is ended with the worker."""
+    from facilitator.opinion.process import AnalysisProcess
+
+    _, prompt_id = seattle
+    with app.app_context():
+        matrix = read_matrix(prompt_id)
+    here = analyse(matrix.votes, matrix.participant_ids, matrix.position_ids, moderated_out=matrix.hidden)
+    child = AnalysisProcess(min_cells=0)
+    try:
+        there = child.analyse(matrix.votes, matrix.participant_ids, matrix.position_ids, moderated_out=matrix.hidden)
+        again = child.analyse(matrix.votes, matrix.participant_ids, matrix.position_ids, there,
+                              moderated_out=matrix.hidden)
+        assert child.calls == 2 and child._process.poll() is None
+        process = child._process
+    finally:
+        child.close()
+    assert process.poll() is not None  # it ended with its pipe
+    a, b = here.to_dict(), there.to_dict()
+    a.pop("seconds"), b.pop("seconds")
+    assert a == b and again.groups
+    failing = AnalysisProcess(min_cells=0)
+    try:
+        with pytest.raises(ValueError):  # an error in the child is raised here
+            failing.analyse([[1.0]], [1, 2], [3])
+    finally:
+        failing.close()
