@@ -30,11 +30,27 @@ from flask import Flask
 @click.option("--crash", is_flag=True,
               help="The crash drill instead: SIGKILL the server mid-burst, restart it, count lost and "
                    "duplicated writes and time the resume (uses --participants and --positions).")
+@click.option("--opinion", is_flag=True,
+              help="The live opinion map instead: a prompt seeded with --participants (default 5000) × 40 "
+                   "positions of reactions, one recompute's time, and vote acks while the map recomputes "
+                   "(300 voters; 200 with --quick).")
 @click.option("--json", "as_json", is_flag=True, help="Print every figure as JSON after the table.")
 def bench_command(participants, processes, quick, url, code, moderator_token, database_url, async_mode,
-                  no_bare, vote_window, positions, reactions_each, reaction_window, hands, crash, as_json):
+                  no_bare, vote_window, positions, reactions_each, reaction_window, hands, crash, opinion, as_json):
     """Simulate live participants over websockets and print latency, loss, CPU and memory."""
     from .runner import Settings, run, table
+
+    if opinion:
+        from . import opinion_live
+
+        report = opinion_live.run(participants or 5000, 40, 0.5, 200 if quick else 300, 1, 2 if quick else 3, 8.0,
+                                  say=lambda m: click.echo(m, err=True))
+        click.echo("\nfacilitator bench --opinion")
+        for line in opinion_live.lines(report):
+            click.echo("  " + line)
+        if as_json:
+            click.echo(json.dumps(report, indent=2, default=str))
+        return
 
     if crash:
         from .crash import DrillSettings, lines, run_drill
