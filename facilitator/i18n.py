@@ -10,23 +10,85 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
-from flask import Flask, current_app
-from flask_babel import Babel, get_locale, gettext
+from babel import Locale
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import Babel, format_number, format_percent, get_locale, get_translations, gettext
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-#: The six UN languages, in the order the switcher lists them.
+#: The six UN languages, in the order the switcher lists them, each named in itself.
 LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
+NAMES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "zh": "中文", "ru": "Русский"}
 RTL = frozenset({"ar"})
+
+#: The browser session's language, once chosen with ?lang= (CONTRACT §11).
+SESSION_LANGUAGE = "lang"
+
+#: Socket.IO connections' languages, by session id: the `lang` of the connect auth, else the
+#: language its page was in. Acks and refusals are written in it.
+_connection_languages: dict[str, str] = {}
 
 babel = Babel()
 
 _JS_CALL = re.compile(r"""\btn?\(\s*"((?:[^"\\]|\\.)*)"(?:\s*,\s*"((?:[^"\\]|\\.)*)")?""")
 
 
+def language_of(value) -> str | None:
+    """One of LANGUAGES from a tag such as "fr", "fr-CA", "zh-Hans-CN" or "AR", else None."""
+    if not isinstance(value, str) or not 2 <= len(value) <= 35:
+        return None
+    primary = value.replace("_", "-").split("-", 1)[0].lower()
+    return primary if primary in LANGUAGES else None
+
+
+def browser_language() -> str | None:
+    """The first of the browser's Accept-Language that we have, best quality first."""
+    for tag, _quality in request.accept_languages:
+        language = language_of(tag)
+        if language:
+            return language
+    return None
+
+
 def select_locale() -> str:
-    return "en"
+    """?lang= (then remembered), the session's choice, the browser's, the workshop's default."""
+    if not has_request_context():
+        return "en"
+    sid = getattr(request, "sid", None)
+    if sid is not None and sid in _connection_languages:
+        return _connection_languages[sid]
+    asked = language_of(request.args.get("lang"))
+    if asked:
+        if session.get(SESSION_LANGUAGE) != asked:
+            session[SESSION_LANGUAGE] = asked
+        return asked
+    return (language_of(session.get(SESSION_LANGUAGE)) or browser_language()
+            or language_of(g.get("workshop_language")) or "en")
+
+
+def connection_language(sid: str, auth: dict | None) -> str:
+    """Fix a Socket.IO connection's language at connect: `auth.lang`, else as for its page."""
+    language = language_of(auth.get("lang")) if isinstance(auth, dict) else None
+    language = language or select_locale()
+    _connection_languages[sid] = language
+    return language
+
+
+def forget_connection(sid: str) -> None:
+    _connection_languages.pop(sid, None)
+
+
+def switcher_links() -> list[dict]:
+    """The language switcher: this page's address in each language (plain links, no script)."""
+    args = request.args.to_dict()
+    links = []
+    for language in LANGUAGES:
+        args["lang"] = language
+        links.append({"lang": language, "name": NAMES[language], "current": language == current_language(),
+                      "url": request.path + "?" + "&".join(f"{k}={quote(v)}" for k, v in args.items())})
+    return links
 
 
 def current_language() -> str:
@@ -57,12 +119,27 @@ def js_messages() -> dict:
     if current_language() == "en":
         return {}
     messages: dict = {}
+    categories = _plural_samples(current_language())
     for singular, plural in _script_messages(current_app.static_folder):
         if plural is None:
             text = gettext(singular)
             if text != singular:
                 messages[singular] = text
+        else:
+            # The script picks the form with Intl.PluralRules: one text per CLDR category.
+            translations = get_translations()
+            messages[singular + "\u0000" + plural] = {category: translations.ngettext(singular, plural, n)
+                                                       for category, n in categories.items()}
     return messages
+
+
+@lru_cache(maxsize=None)
+def _plural_samples(language: str) -> dict[str, int]:
+    """A number of each CLDR plural category of the language (Arabic: zero, one, two, few, many, other)."""
+    locale, samples = Locale.parse(language), {}
+    for n in (0, 1, 2, 3, 5, 11, 21, 22, 100, 101, 102):
+        samples.setdefault(locale.plural_form(n), n)
+    return samples
 
 
 def script_messages() -> Markup:
@@ -74,6 +151,43 @@ def script_messages() -> Markup:
         htmlsafe_json_dumps(messages))
 
 
+#: Payload keys whose objects never carry translations: not walked.
+_NOT_TRANSLATED = frozenset({"positions", "results", "floor", "participants", "record", "report"})
+
+
+def localized(value, language: str | None = None):
+    """A copy of a payload with each text, label and title in `language` where the workshop gives
+    one ("translations": {"fr": ...}); pages render it, scripts do the same (live.js)."""
+    language = language or current_language()
+    if isinstance(value, list):
+        return [localized(item, language) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out = {key: (item if key in _NOT_TRANSLATED else localized(item, language)) for key, item in value.items()}
+    text = (value.get("translations") or {}).get(language) if isinstance(value.get("translations"), dict) else None
+    if text:
+        for key in ("text", "label", "title"):
+            if key in out:
+                out[key] = text
+                break
+    return out
+
+
+def in_language(original: str, translations: dict | None) -> str:
+    """A workshop's title (a prompt's text, an option's label) in the page's language if given."""
+    return (translations or {}).get(current_language()) or original
+
+
+def percent(count: int, total: int) -> str:
+    """A share as the page's language writes it, rounded half up as the scripts round it."""
+    whole = int(100 * count / total + 0.5) if total else 0
+    return format_percent(whole / 100)
+
+
+def number(value: int) -> str:
+    return format_number(value)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
@@ -81,4 +195,6 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def language_context():
         language = current_language()
-        return {"lang": language, "dir": direction(language), "script_messages": script_messages}
+        return {"lang": language, "dir": direction(language), "script_messages": script_messages,
+                "in_language": in_language,
+                "language_links": switcher_links, "percent": percent, "number": number}

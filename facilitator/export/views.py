@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -73,9 +74,9 @@ def summary(code: str):
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(exc.translated(), "error")
         else:
-            flash("Report saved.", "info")
+            flash(_("Report saved."), "info")
             if request.form.get("next") == "console":  # the rapporteur's form on the live page
                 return redirect(url_for("moderation.console", code=workshop.code) + "#report")
             return redirect(url_for("export.summary", code=workshop.code))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_babel import gettext as _
 
 from ..addresses import public_url
 from ..participation.snapshot import build_state
 from ..participation.state import Identity, display_prompt, shown_results
 from ..core import workshop_or_404
+from ..i18n import localized
 from .qr import qr_svg
 
 bp = Blueprint("screen", __name__, url_prefix="/s")
@@ -28,7 +30,7 @@ def featured_positions(positions: list[dict], prompt_id: int | None) -> list[dic
 def show(code: str):
     """Render the big screen; static/js/screen.js keeps it live and fits it to the viewport."""
     workshop = workshop_or_404(code)
-    state = build_state(workshop, Identity("screen", workshop.id))
+    state = localized(build_state(workshop, Identity("screen", workshop.id)))
     join_url = public_url(f"/j/{workshop.code}")
     display = display_prompt(state)
     return render_template(
@@ -40,5 +42,5 @@ def show(code: str):
         featured=featured_positions(state["positions"], display["id"] if display else None),
         join_url=join_url,
         join_url_display=join_url.split("://", 1)[-1],
-        qr=qr_svg(join_url, f"QR code for {join_url}"),
+        qr=qr_svg(join_url, _("QR code for %(url)s", url=join_url)),
     )

@@ -1,5 +1,7 @@
 """Forms of the organizer pages."""
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext
 from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -7,39 +9,41 @@ from ..fields import Form, choices
 
 
 class CreateWorkshopForm(Form):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    template = SelectField("Agenda", choices=[], validators=[Optional()])
+    title = StringField(lazy_gettext("Title"), validators=[DataRequired(), Length(max=200)])
+    template = SelectField(lazy_gettext("Agenda"), choices=[], validators=[Optional()])
     moderation = RadioField(
-        "Positions",
-        choices=choices([("post", "Visible at once (moderate afterwards)"),
-                 ("pre", "Wait for a moderator's approval")]),
+        lazy_gettext("Positions"),
+        choices=choices([("post", lazy_gettext("Visible at once (moderate afterwards)")),
+                         ("pre", lazy_gettext("Wait for a moderator's approval"))]),
         default="post",
     )
     position_max_length = IntegerField(
-        "Longest position (characters)", default=500,
+        lazy_gettext("Longest position (characters)"), default=500,
         validators=[DataRequired(), NumberRange(min=20, max=5000)],
     )
-    submit = SubmitField("Create workshop")
+    submit = SubmitField(lazy_gettext("Create workshop"))
 
 
 class TitleForm(Form):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    submit = SubmitField("Save title")
+    title = StringField(lazy_gettext("Title"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(lazy_gettext("Save title"))
 
 
 class PromptForm(Form):
-    text = TextAreaField("Question", validators=[DataRequired("Write the question."), Length(max=2000)])
+    text = TextAreaField(lazy_gettext("Question"),
+                         validators=[DataRequired(lazy_gettext("Write the question.")), Length(max=2000)])
     kind = RadioField(
-        "Answers",
-        choices=choices([("single", "One option"), ("multiple", "Several options")]),
+        lazy_gettext("Answers"),
+        choices=choices([("single", lazy_gettext("One option")), ("multiple", lazy_gettext("Several options"))]),
         default="single",
     )
     options = TextAreaField(
-        "Options, one per line",
-        validators=[DataRequired("A question needs at least two options, one per line."), Length(max=3000)],
-        description="Between 2 and 12 options.",
+        lazy_gettext("Options, one per line"),
+        validators=[DataRequired(lazy_gettext("A question needs at least two options, one per line.")),
+                    Length(max=3000)],
+        description=lazy_gettext("Between 2 and 12 options."),
     )
-    submit = SubmitField("Save question")
+    submit = SubmitField(lazy_gettext("Save question"))
 
     def option_labels(self) -> list[str]:
         return (self.options.data or "").splitlines()
@@ -48,7 +52,7 @@ class PromptForm(Form):
 class ActionForm(Form):
     """A bare CSRF-protected button (delete, move up, move down)."""
 
-    submit = SubmitField("Go")
+    submit = SubmitField(lazy_gettext("Go"))
 
 
 def _sdg_numbers(form, field) -> None:
@@ -62,7 +66,7 @@ def _sdg_numbers(form, field) -> None:
         if not cell:
             continue
         if not cell.isdigit() or not 1 <= int(cell) <= 17:
-            raise ValidationError(f"'{cell}' is not an SDG: they are numbered 1 to 17.")
+            raise ValidationError(gettext("'%(cell)s' is not an SDG: they are numbered 1 to 17.", cell=cell))
         numbers.append(int(cell))
     field.numbers = numbers
 
@@ -70,17 +74,21 @@ def _sdg_numbers(form, field) -> None:
 class SessionRecordForm(Form):
     """The session record (workshops/record.py): what IGF session pages and reports ask for."""
 
-    format = SelectField("Session format", validators=[Optional()])
-    theme = StringField("Theme or track", validators=[Optional(), Length(max=300)])
-    organizers = TextAreaField("Organizers", validators=[Optional(), Length(max=5000)],
-                               description="One per line: name; stakeholder group (government, civil_society, "
-                                           "private_sector, technical_community, academia, intergovernmental).")
-    speakers = TextAreaField("Speakers", validators=[Optional(), Length(max=10000)],
-                             description="One per line: name; affiliation; stakeholder group; regional group "
-                                         "(african, asia_pacific, eastern_european, grulac, weog, "
-                                         "intergovernmental); onsite or online.")
-    moderator_onsite = StringField("Onsite moderator", validators=[Optional(), Length(max=120)])
-    moderator_online = StringField("Online moderator", validators=[Optional(), Length(max=120)])
-    sdgs = StringField("SDGs", validators=[Optional(), Length(max=100), _sdg_numbers], description="For example: 9, 17")
-    sdg_targets = StringField("SDG targets", validators=[Optional(), Length(max=300)], description="For example: 9.b, 17.6, 17.7")
-    submit = SubmitField("Save the session record")
+    format = SelectField(lazy_gettext("Session format"), validators=[Optional()])
+    theme = StringField(lazy_gettext("Theme or track"), validators=[Optional(), Length(max=300)])
+    organizers = TextAreaField(lazy_gettext("Organizers"), validators=[Optional(), Length(max=5000)],
+                               description=lazy_gettext(
+                                   "One per line: name; stakeholder group (government, civil_society, "
+                                   "private_sector, technical_community, academia, intergovernmental)."))
+    speakers = TextAreaField(lazy_gettext("Speakers"), validators=[Optional(), Length(max=10000)],
+                             description=lazy_gettext(
+                                 "One per line: name; affiliation; stakeholder group; regional group "
+                                 "(african, asia_pacific, eastern_european, grulac, weog, "
+                                 "intergovernmental); onsite or online."))
+    moderator_onsite = StringField(lazy_gettext("Onsite moderator"), validators=[Optional(), Length(max=120)])
+    moderator_online = StringField(lazy_gettext("Online moderator"), validators=[Optional(), Length(max=120)])
+    sdgs = StringField(lazy_gettext("SDGs"), validators=[Optional(), Length(max=100), _sdg_numbers],
+                       description=lazy_gettext("For example: 9, 17"))
+    sdg_targets = StringField(lazy_gettext("SDG targets"), validators=[Optional(), Length(max=300)],
+                              description=lazy_gettext("For example: 9.b, 17.6, 17.7"))
+    submit = SubmitField(lazy_gettext("Save the session record"))

@@ -1,17 +1,18 @@
 """Organizer pages: my workshops, create one, edit a draft agenda."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..addresses import public_url
 from ..errors import DomainError
-from ..fields import form_error
-from ..fields import choices
 from ..extensions import db
+from ..fields import choices, form_error
+from ..i18n import current_language
 from . import services
 from .forms import ActionForm, CreateWorkshopForm, PromptForm, SessionRecordForm, TitleForm
-from .record import FORMATS, organizers_text, session_record, speakers_text, update_record
 from .models import Workshop
+from .record import FORMATS, organizers_text, session_record, speakers_text, update_record
 from .templates import available_templates
 
 bp = Blueprint("workshops", __name__, url_prefix="/workshops")
@@ -37,14 +38,22 @@ def index():
     return render_template("workshops/index.html", workshops=workshops)
 
 
+def template_title(data: dict, name: str) -> str:
+    """A template's title in the page's language (templates may give it per language)."""
+    title = data.get("title", name)
+    if isinstance(title, dict):
+        return title.get(current_language()) or title.get(data.get("language", "en")) or name
+    return title
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
     """Create a workshop, from a template or empty."""
     form = CreateWorkshopForm()
     templates = available_templates()
-    form.template.choices = choices([("", "Empty agenda")] + [
-        (name, data.get("title", name)) for name, data in sorted(templates.items())
+    form.template.choices = choices([("", _("Empty agenda"))] + [
+        (name, template_title(data, name)) for name, data in sorted(templates.items())
     ])
     if form.validate_on_submit():
         try:
@@ -58,11 +67,11 @@ def create():
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(exc.translated(), "error")
         else:
             # Shown once on the edit page so the co-moderator link can be shared.
             session["new_moderator_token"] = {"code": workshop.code, "token": token}
-            flash("Workshop created.", "info")
+            flash(_("Workshop created."), "info")
             return redirect(url_for("workshops.edit", code=workshop.code))
     status = 400 if form.is_submitted() else 200
     return render_template("workshops/create.html", form=form), status
@@ -101,7 +110,8 @@ def record_form(workshop: Workshop, formdata=None) -> SessionRecordForm:
         "moderator_online": record["moderators"].get("online", ""),
         "sdgs": ", ".join(str(n) for n in record["sdgs"]), "sdg_targets": ", ".join(record["sdg_targets"])}
     form = SessionRecordForm(data=data) if data is not None else SessionRecordForm()
-    form.format.choices = choices([("", "Not given")] + [(f, f) for f in FORMATS])
+    # The formats are stored in English (N_ in record.py) and shown in the page's language.
+    form.format.choices = choices([("", _("Not given"))] + [(f, _(f)) for f in FORMATS])
     return form
 
 
@@ -121,9 +131,9 @@ def save_record(code: str):
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        form.speakers.errors = [exc.message]  # the parsers' messages name the field and the line
+        form.speakers.errors = [exc.translated()]  # the parsers' messages name the field and the line
         return render_edit(workshop, form, 400)
-    flash("Session record saved.", "info")
+    flash(_("Session record saved."), "info")
     return redirect(url_for("workshops.edit", code=workshop.code) + "#record-h")
 
 
@@ -133,7 +143,7 @@ def _apply(workshop: Workshop, change) -> None:
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(exc.translated(), "error")
 
 
 @bp.post("/<code>/title")
@@ -144,7 +154,7 @@ def rename(code: str):
     if form.validate_on_submit():
         _apply(workshop, lambda: services.rename_workshop(workshop, form.title.data))
     else:
-        flash("The title must have 1 to 200 characters.", "error")
+        flash(_("The title must have 1 to 200 characters."), "error")
     return redirect(url_for("workshops.edit", code=workshop.code))
 
 

@@ -52,6 +52,15 @@
   }
 
   function pct(n, total) { return total ? Math.round(100 * n / total) : 0; }
+  /* Numbers as the page's language writes them ("50 %" in French, "50٪" in Arabic), Latin digits
+     as the server writes them (i18n.py). */
+  var numbers = null, percents = null;
+  try {
+    numbers = new Intl.NumberFormat(lang + "-u-nu-latn");
+    percents = new Intl.NumberFormat(lang + "-u-nu-latn", {style: "percent"});
+  } catch (e) { numbers = percents = null; }
+  function num(n) { return numbers ? numbers.format(n) : String(n); }
+  function percent(n, total) { var p = pct(n, total); return percents ? percents.format(p / 100) : p + "%"; }
   function width(n, total) { return "width:" + (total ? 100 * n / total : 0) + "%"; }
 
   var csrf = (document.querySelector("meta[name=csrf-token]") || {}).content || "";
@@ -96,7 +105,7 @@
       var splitText = h("p", {cls: "split", text: split(o.onsite, o.online)});
       ul.appendChild(h("li", {}, [
         h("div", {cls: "label"}, [userText("span", o.label, {cls: "option-label"}),
-          h("span", {cls: "figure", text: pct(o.count, total) + "% · " + o.count})]),
+          h("span", {cls: "figure", text: percent(o.count, total) + " · " + num(o.count)})]),
         screen ? h("div", {cls: "bar-row"}, [bar, splitText]) : bar,
         screen ? null : splitText]));
     });
@@ -231,10 +240,26 @@
     });
   };
 
+  /* The workshop's own words in the page's language where it gives them (CONTRACT §11): each
+     object with "translations" {"fr": ...} has its text, label or title replaced, in place. */
+  var SKIP = {positions: 1, results: 1, floor: 1, participants: 1};
+  function localize(value) {
+    if (Array.isArray(value)) { value.forEach(localize); return value; }
+    if (!value || typeof value !== "object") return value;
+    Object.keys(value).forEach(function (k) { if (!SKIP[k]) localize(value[k]); });
+    var text = value.translations && value.translations[lang];
+    if (text) {
+      var key = "text" in value ? "text" : "label" in value ? "label" : "title" in value ? "title" : null;
+      if (key) value[key] = text;
+    }
+    return value;
+  }
+
   /* Connect to /live; the browser's session cookie says who we are. */
   function connect(auth, handlers) {
     if (!window.io) return null;
     var status = document.getElementById("live-status");
+    auth.lang = auth.lang || lang;  // acks and refusals in the page's language (CONTRACT §11)
     var socket = io("/live", {auth: auth});
     function show(text, cls) { if (status) { status.textContent = text; status.className = "live-status " + cls; } }
     socket.on("connect", function () { show(t("Live"), "on"); });
@@ -244,7 +269,9 @@
       show(t("Not connected"), "off");
       if (data && data.message) say(data.message, "error");
     });
-    Object.keys(handlers).forEach(function (name) { socket.on(name, handlers[name]); });
+    Object.keys(handlers).forEach(function (name) {
+      socket.on(name, function (payload) { handlers[name](localize(payload)); });
+    });
     return socket;
   }
 
