@@ -92,3 +92,51 @@ class SessionRecordForm(Form):
     sdg_targets = StringField(lazy_gettext("SDG targets"), validators=[Optional(), Length(max=300)],
                               description=lazy_gettext("For example: 9.b, 17.6, 17.7"))
     submit = SubmitField(lazy_gettext("Save the session record"))
+
+
+class LanguageForm(Form):
+    language = SelectField(
+        lazy_gettext("Language of the texts"),
+        description=lazy_gettext("The language the title, questions and options are written in. Participants "
+                                 "whose browser asks for none of the six languages see the workshop in it."))
+    submit = SubmitField(lazy_gettext("Save language"))
+
+
+class TranslationsForm(Form):
+    """One field per text and language, named "<kind>-<id>-<language>" (title-0-fr, prompt-12-es,
+    option-40-ar); the class is built per workshop by `translations_form`."""
+
+    submit = SubmitField(lazy_gettext("Save translations"))
+
+    def translations(self) -> dict[tuple[str, int], dict[str, str]]:
+        out: dict[tuple[str, int], dict[str, str]] = {}
+        for field in self:
+            if getattr(field, "text_key", None):
+                kind, item_id, language = field.text_key
+                out.setdefault((kind, item_id), {})[language] = field.data or ""
+        return out
+
+
+def translations_form(rows: list[dict], languages: list[str]) -> TranslationsForm:
+    """The translations form of a workshop (filled from the post being checked, if any): `rows` are
+    {"kind", "id", "original", "translations"}."""
+
+    class WorkshopTranslationsForm(TranslationsForm):
+        pass
+
+    limits = {"title": 200, "prompt": 2000, "option": 200}
+    data = {}
+    for row in rows:
+        for language in languages:
+            name = f"{row['kind']}-{row['id']}-{language}"
+            field_class = TextAreaField if row["kind"] == "prompt" else StringField
+            setattr(WorkshopTranslationsForm, name, field_class(
+                row["original"], validators=[Optional(), Length(max=limits[row["kind"]])],
+                render_kw={"lang": language, "dir": "auto"}))
+            data[name] = (row["translations"] or {}).get(language, "")
+    form = WorkshopTranslationsForm(data=data)
+    for field in form:
+        parts = field.name.split("-")
+        if len(parts) == 3 and parts[0] in limits:
+            field.text_key = (parts[0], int(parts[1]), parts[2])
+    return form

@@ -9,7 +9,7 @@ from ..accounts.models import Organizer
 from ..addresses import public_url
 from ..errors import N_, Invalid, NotFound
 from ..extensions import db
-from ..i18n import language_of
+from ..i18n import LANGUAGES, language_of
 from .models import MODERATION_MODES, PROMPT_KINDS, Option, Prompt, Workshop, new_join_code, valid_code
 from .record import from_template
 from .roles import issue_link
@@ -240,6 +240,64 @@ def _renumber(workshop: Workshop, prompts: list[Prompt]) -> None:
         p.order = i
     db.session.flush()
     db.session.expire(workshop, ["prompts"])
+
+
+def set_language(workshop: Workshop, language: str) -> None:
+    """Say which language the title, questions and options are written in (the workshop's default
+    for participants, CONTRACT §11). Where a text has a translation into the new language, the two
+    swap: that translation becomes the original and the old original its translation, so no text
+    is lost."""
+    workshop.ensure_draft()
+    if language not in LANGUAGES:
+        raise Invalid(N_("Choose one of the six languages."))
+    old = workshop.language
+    if language == old:
+        return
+    texts = [(workshop, "title")] + [(p, "text") for p in workshop.prompts] + [
+        (o, "label") for p in workshop.prompts for o in p.options]
+    for item, attribute in texts:
+        translations = dict(item.translations or {})
+        if translations.get(language):
+            translations[old] = getattr(item, attribute)
+            setattr(item, attribute, translations.pop(language))
+            item.translations = translations
+    workshop.language = language
+    db.session.flush()
+
+
+#: Longest translation of each kind of text, as long as the original may be.
+TRANSLATION_MAX = {"title": 200, "text": 2000, "label": 200}
+
+
+def set_translations(workshop: Workshop, translations: dict[tuple[str, int], dict[str, str]]) -> None:
+    """Replace the translations of a draft workshop's texts. Keys are ("title", 0), ("prompt", id)
+    or ("option", id); values {"fr": "..."}: a blank text removes that translation. Nothing is saved
+    unless every text is valid."""
+    workshop.ensure_draft()
+    items = {("title", 0): (workshop, "title")}
+    for prompt in workshop.prompts:
+        items[("prompt", prompt.id)] = (prompt, "text")
+        items.update({("option", o.id): (o, "label") for o in prompt.options})
+    changes = []
+    for key, texts in translations.items():
+        if key not in items:
+            raise NotFound(N_("That question does not exist in this workshop."))
+        item, attribute = items[key]
+        kept = dict(item.translations or {})
+        for language, text in texts.items():
+            if language not in LANGUAGES or language == workshop.language:
+                raise Invalid(N_("Choose one of the six languages."))
+            text = " ".join(text.split()) if attribute != "text" else (text or "").strip()
+            if len(text) > TRANSLATION_MAX[attribute]:
+                raise Invalid(N_("A translation may be at most as long as its original may be."))
+            if text:
+                kept[language] = text
+            else:
+                kept.pop(language, None)
+        changes.append((item, kept))
+    for item, kept in changes:
+        item.translations = kept  # a new dict: the JSON column sees the change
+    db.session.flush()
 
 
 def find_prompt(workshop: Workshop, prompt_id: int) -> Prompt:

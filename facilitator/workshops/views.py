@@ -8,9 +8,10 @@ from ..addresses import public_url
 from ..errors import DomainError
 from ..extensions import db
 from ..fields import choices, form_error
-from ..i18n import current_language
+from ..i18n import LANGUAGES, NAMES, current_language
 from . import services
-from .forms import ActionForm, CreateWorkshopForm, PromptForm, SessionRecordForm, TitleForm
+from .forms import (ActionForm, CreateWorkshopForm, LanguageForm, PromptForm, SessionRecordForm, TitleForm,
+                    translations_form)
 from .models import Workshop
 from .record import FORMATS, organizers_text, session_record, speakers_text, update_record
 from .templates import available_templates
@@ -84,7 +85,7 @@ def edit(code: str):
     return render_edit(owned_workshop(code))
 
 
-def render_edit(workshop: Workshop, record_form_=None, status: int = 200):
+def render_edit(workshop: Workshop, record_form_=None, status: int = 200, translations_form_=None):
     token = session.pop("new_moderator_token", None)
     if token and token.get("code") != workshop.code:
         token = None
@@ -98,7 +99,63 @@ def render_edit(workshop: Workshop, record_form_=None, status: int = 200):
         moderator_link=public_url(f"/m/{workshop.code}?token={token['token']}") if token else None,
         participant_url=public_url(url_for("participation.join", code=workshop.code)),
         record_form=record_form_ or record_form(workshop),
+        language_form=language_form(workshop),
+        translation_languages=other_languages(workshop),
+        translation_rows=translation_rows(workshop),
+        translations_form=translations_form_ or translations_form(translation_rows(workshop), other_languages(workshop)),
+        language_names=NAMES,
     ), status
+
+
+def language_form(workshop: Workshop) -> LanguageForm:
+    form = LanguageForm(language=workshop.language)
+    form.language.choices = choices([(code, NAMES[code]) for code in LANGUAGES])
+    return form
+
+
+def other_languages(workshop: Workshop) -> list[str]:
+    return [code for code in LANGUAGES if code != workshop.language]
+
+
+def translation_rows(workshop: Workshop) -> list[dict]:
+    """Every text of the workshop that can be translated, in the order the page shows them."""
+    rows = [{"kind": "title", "id": 0, "name": _("Title"), "original": workshop.title,
+             "translations": workshop.translations}]
+    for prompt in workshop.prompts:
+        rows.append({"kind": "prompt", "id": prompt.id, "name": _("Question %(n)d", n=prompt.order),
+                     "original": prompt.text, "translations": prompt.translations})
+        rows += [{"kind": "option", "id": o.id, "name": _("Question %(n)d, option %(m)d", n=prompt.order, m=o.order),
+                  "original": o.label, "translations": o.translations} for o in prompt.options]
+    return rows
+
+
+@bp.post("/<code>/language")
+@login_required
+def save_language(code: str):
+    workshop = owned_workshop(code)
+    form = language_form(workshop)
+    if form.validate_on_submit():
+        _apply(workshop, lambda: services.set_language(workshop, form.language.data))
+    else:
+        flash(form_error(form), "error")
+    return redirect(url_for("workshops.edit", code=workshop.code) + "#languages-h")
+
+
+@bp.post("/<code>/translations")
+@login_required
+def save_translations(code: str):
+    workshop = owned_workshop(code)
+    form = translations_form(translation_rows(workshop), other_languages(workshop))
+    if not form.validate_on_submit():
+        return render_edit(workshop, status=400, translations_form_=form)  # what was typed stays
+    try:
+        services.set_translations(workshop, form.translations())
+        db.session.commit()
+        flash(_("Translations saved."), "info")
+    except DomainError as exc:  # live by now, or a question deleted in another tab
+        db.session.rollback()
+        flash(exc.translated(), "error")
+    return redirect(url_for("workshops.edit", code=workshop.code) + "#languages-h")
 
 
 def record_form(workshop: Workshop, formdata=None) -> SessionRecordForm:
