@@ -80,13 +80,15 @@ def forget_connection(sid: str) -> None:
     _connection_languages.pop(sid, None)
 
 
-def switcher_links() -> list[dict]:
-    """The language switcher: this page's address in each language (plain links, no script)."""
+def switcher_links(key: str = "lang") -> list[dict]:
+    """The language switcher: this page's address in each language (plain links, no script).
+    With key="also", the projector's second language for its join instructions."""
     args = request.args.to_dict()
+    current = current_language() if key == "lang" else language_of(args.get(key))
     links = []
     for language in LANGUAGES:
-        args["lang"] = language
-        links.append({"lang": language, "name": NAMES[language], "current": language == current_language(),
+        args[key] = language
+        links.append({"lang": language, "name": NAMES[language], "current": language == current,
                       "url": request.path + "?" + "&".join(f"{k}={quote(v)}" for k, v in args.items())})
     return links
 

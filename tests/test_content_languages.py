@@ -170,3 +170,21 @@ def test_unknown_language_changes_nothing(app, client, workshop, language):
                            follow_redirects=True)
     assert flashes(response.text)
     assert texts(app, workshop["id"]) == before
+
+
+def test_projector_join_instructions_in_two_languages(app, workshop):
+    from flask_babel import force_locale, gettext
+
+    code = workshop["code"]
+    with app.test_request_context(), force_locale("ar"):
+        join_how, soon = gettext("Join on your phone"), gettext("Join now: the first question opens soon.")
+    assert join_how != "Join on your phone"  # the Arabic catalog has it
+    html = app.test_client().get(f"/s/{code}?lang=en&also=ar").text
+    assert '<html lang="en" dir="ltr"' in html
+    assert f'Join on your phone<span class="also" lang="ar" dir="rtl">{join_how}</span>' in html
+    assert f'<span class="also" lang="ar" dir="rtl">{soon}</span>' in html
+    assert html.count('class="also"') == 6  # join box (2), welcome line, three steps
+    assert 'data-also="' in html  # for screen.js, which redraws the stage live
+    for same_or_unknown in ("en", "xx", ""):
+        plain = app.test_client().get(f"/s/{code}?lang=en&also={same_or_unknown}").text
+        assert 'class="also"' not in plain and "data-also" not in plain
