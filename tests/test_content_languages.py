@@ -4,6 +4,7 @@ translations table and language choice, and what participants, the projector and
 from __future__ import annotations
 
 import re
+from markupsafe import escape
 
 import pytest
 
@@ -188,3 +189,22 @@ def test_projector_join_instructions_in_two_languages(app, workshop):
     for same_or_unknown in ("en", "xx", ""):
         plain = app.test_client().get(f"/s/{code}?lang=en&also={same_or_unknown}").text
         assert 'class="also"' not in plain and "data-also" not in plain
+
+
+def test_results_show_the_option_labels_in_the_page_language(app, workshop):
+    from tests.participation.test_pages import show_results
+
+    open_prompt(app, workshop)
+    show_results(app, workshop)
+    with app.app_context():
+        option = db.session.get(Option, workshop["prompts"][0]["options"][0]["id"])
+        french, english = option.translations["fr"], option.label
+    participant = app.test_client()
+    join(participant, workshop["code"])
+    for client, path in ((app.test_client(), f"/s/{workshop['code']}?lang=fr"),
+                         (participant, f"/j/{workshop['code']}?lang=fr")):
+        html = client.get(path).text
+        results = html[html.index('<ul class="results'):]
+        results = results[:results.index("</ul>")]
+        assert f'<span class="option-label" dir="auto">{escape(french)}</span>' in results, path
+        assert english not in results, path

@@ -92,6 +92,11 @@
     return t("%(n)d in the room", {n: onsite}) + " · " + t("%(n)d online", {n: online});
   }
 
+  /* An option's label from the prompt, in the page's language; RESULTS carry the originals. */
+  function labelOf(prompt, o) {
+    var found = prompt && prompt.options.filter(function (po) { return po.id === o.id; })[0];
+    return found ? found.label : o.label;
+  }
   /* The same markup as the results_block macro of templates/participation/_live.html. */
   function results(r, prompt, screen) {
     var total = r.votes_total, frag = document.createDocumentFragment();
@@ -104,7 +109,7 @@
         h("span", {cls: "online", style: width(o.online, total)})]);
       var splitText = h("p", {cls: "split", text: split(o.onsite, o.online)});
       ul.appendChild(h("li", {}, [
-        h("div", {cls: "label"}, [userText("span", o.label, {cls: "option-label"}),
+        h("div", {cls: "label"}, [userText("span", labelOf(prompt, o), {cls: "option-label"}),
           h("span", {cls: "figure", text: percent(o.count, total) + " · " + num(o.count)})]),
         screen ? h("div", {cls: "bar-row"}, [bar, splitText]) : bar,
         screen ? null : splitText]));
