@@ -103,10 +103,11 @@ def direction(language: str | None = None) -> str:
 
 
 @lru_cache(maxsize=None)
-def _script_messages(folder: str) -> tuple[tuple[str, str | None], ...]:
-    """Every t("...") and tn("...", "...") in static/js (English source strings)."""
+def _script_messages(folder: str, scripts: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    """Every t("...") and tn("...", "...") in these scripts of static/js (English source strings)."""
     found: dict[tuple[str, str | None], None] = {}
-    for path in sorted(Path(folder, "js").glob("*.js")):
+    for name in scripts:
+        path = Path(folder, "js", f"{name}.js")
         for singular, plural in _JS_CALL.findall(path.read_text(encoding="utf-8")):
             found[(_unescape(singular), _unescape(plural) if plural else None)] = None
     return tuple(found)
@@ -116,13 +117,13 @@ def _unescape(text: str) -> str:
     return text.replace('\\"', '"').replace("\\\\", "\\")
 
 
-def js_messages() -> dict:
-    """Translations of the scripts' strings for the current language ({} in English)."""
+def js_messages(scripts: tuple[str, ...]) -> dict:
+    """Translations of these scripts' strings for the current language ({} in English)."""
     if current_language() == "en":
         return {}
     messages: dict = {}
     categories = _plural_samples(current_language())
-    for singular, plural in _script_messages(current_app.static_folder):
+    for singular, plural in _script_messages(current_app.static_folder, scripts):
         if plural is None:
             text = gettext(singular)
             if text != singular:
@@ -144,9 +145,11 @@ def _plural_samples(language: str) -> dict[str, int]:
     return samples
 
 
-def script_messages() -> Markup:
-    """The scripts' translations as a JSON data block (not executed; allowed by the CSP)."""
-    messages = js_messages()
+def script_messages(*scripts: str) -> Markup:
+    """The translations the page's scripts need ("live", "participant", ...: the names of the
+    files in static/js), as a JSON data block (not executed; allowed by the CSP). Only those
+    scripts' strings: a phone does not download the console's."""
+    messages = js_messages(scripts)
     if not messages:
         return Markup("")
     return Markup('<script type="application/json" id="messages">%s</script>') % Markup(
