@@ -16,6 +16,7 @@
   function status(text, cls) { return h("span", {cls: "status status-" + (cls || text), text: text}); }
   var STATUS = {open: t("voting open"), closed: t("voting closed"), pending: t("not opened yet")};
   var SHORT = {open: t("open"), closed: t("closed"), pending: t("pending")};
+  var POSITION_STATUS = {pending: t("waiting for approval"), visible: t("visible"), hidden: t("hidden")};
 
   function currentPrompt() { return L.displayPrompt(S) || S.prompts[0] || null; }
   function voters(id) { return S.results[id] ? S.results[id].votes_total : 0; }
@@ -159,7 +160,7 @@
     var prompt = L.byId(S.prompts, p.prompt_id);
     var meta = [t("Q%(n)d", {n: prompt ? prompt.order : 0}) + " · "].concat(L.positionMeta(p, prompt));
     if (p.author_name) meta.push(" · " + t("by") + " ", L.userText("span", p.author_name));
-    meta.push(" · ", status(p.status === "pending" ? t("waiting for approval") : p.status, p.status));
+    meta.push(" · ", status(POSITION_STATUS[p.status] || p.status, p.status));
     if (p.pinned) meta.push(" · ", h("strong", {text: t("pinned")}));
     var li = h("li", {id: "position-" + p.id, cls: "position pos-" + p.status + (p.pinned ? " pinned" : "")}, [
       L.userText("p", p.text, {cls: "text"}), h("p", {cls: "meta"}, meta), L.counts(p)]);
