@@ -119,3 +119,29 @@ def test_a_320_px_screen_in_every_language(server, browser, open_question, langu
     shot(page, f"phone-320-{language}.png")
     assert widths == {"join": 320, "live": 320} and not too_wide, (widths, too_wide)
     context.close()
+
+
+def test_first_visit_weight_in_every_language(server, browser, open_question):
+    """Join page then the live page, nothing cached, in each language: what a phone downloads
+    (compressed), translations of the page's scripts included."""
+    code, lines, totals = open_question["code"], [], {}
+    for language in ["en", "fr", "es", "ar", "zh", "ru"]:
+        context = browser.new_context(**SMALLEST, extra_http_headers={"Accept-Language": language})
+        page = context.new_page()
+        finished = []
+        page.on("requestfinished", lambda request: finished.append(request))
+        page.goto(f"{server.url}/j/{code}")
+        page.locator("input[name=attendance]").first.check()
+        page.locator("form button[type=submit]").first.click()
+        expect(page.locator("#live-status")).to_have_class(re.compile(r"\bon\b"))
+        page.wait_for_timeout(500)
+        total = 0
+        for request in finished:
+            sizes = request.sizes()
+            total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        totals[language] = total
+        lines.append(f"{language}: {total:>7,} B ({total / 1024:.1f} KiB) in {len(finished)} requests")
+        context.close()
+    report("participant page, first visit in each language (join page, then the live page), bytes transferred",
+           lines)
+    assert all(total <= 40 * 1024 for total in totals.values()), lines
