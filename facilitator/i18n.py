@@ -197,6 +197,13 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
 
+    @app.before_request
+    def remember_asked_language():
+        """?lang= is remembered even by a page that only redirects (a role link drops its token)."""
+        asked = language_of(request.args.get("lang"))
+        if asked and session.get(SESSION_LANGUAGE) != asked:
+            session[SESSION_LANGUAGE] = asked
+
     @app.context_processor
     def language_context():
         language = current_language()

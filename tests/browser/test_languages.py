@@ -3,6 +3,7 @@ it, and axe-core reports no accessibility violation (CONTRACT §11, issue 11).""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -90,6 +91,9 @@ def workshop(server):
     assert voter.emit("cast_vote", {"prompt_id": prompt["id"], "option_ids": [prompt["options"][0]["id"]]})["ok"]
     assert voter.emit("raise_hand", {"kind": "speak"})["ok"] if mod.emit("set_floor", {"open": True})["ok"] else True
     assert mod.emit("show_results", {"prompt_id": prompt["id"], "visible": True})["ok"]
+    invite = json.loads(server.cli("invite", workshop["code"], "--role", "rapporteur", "--json"))
+    workshop["rapporteur_url"] = invite["url"]
+    workshop["welcome_code"] = new_workshop(server, "Welcome")["code"]  # nothing opened yet
     yield workshop
     voter.disconnect()
     mod.disconnect()
@@ -131,6 +135,20 @@ def test_every_page_in_each_language(server, browser, workshop, language):
     check(console, language, "console", english_too=True)
     shot(console, f"lang-{language}-console-1366.png", full_page=False)
     console.context.close()
+    # The rapporteur's page (the console in its rapporteur form, with the report).
+    rapporteur = browser.new_context(**LAPTOP, bypass_csp=True).new_page()
+    rapporteur.goto(f"{workshop['rapporteur_url']}&lang={language}")
+    check(rapporteur, language, "rapporteur's page", english_too=True)
+    rapporteur.context.close()
+    # A mixed room: the projector in this language with the join instructions in Arabic too.
+    mixed = browser.new_context(viewport={"width": 1280, "height": 720}, bypass_csp=True).new_page()
+    other = "ar" if language != "ar" else "en"
+    mixed.goto(f"{server.url}/s/{workshop['welcome_code']}?lang={language}&also={other}")
+    mixed.wait_for_timeout(800)
+    assert mixed.locator(f".also[lang={other}]").count() == 6
+    check(mixed, language, f"projector with {other} too", english_too=language != "en")
+    shot(mixed, f"lang-{language}-also-{other}-projector-720.png", full_page=False)
+    mixed.context.close()
 
     # The organizer's pages.
     desk = browser.new_context(**LAPTOP, bypass_csp=True).new_page()
