@@ -8,13 +8,15 @@ scripts need no catalog of their own.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
 from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import Babel, format_number, format_percent, get_locale, get_translations, gettext
+from flask_babel import (Babel, format_date, format_number, format_percent, format_time, get_locale, get_translations,
+                         gettext)
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
@@ -193,6 +195,23 @@ def number(value: int) -> str:
     return format_number(value)
 
 
+def day(value: date | datetime | str | None, width: str = "medium") -> str:
+    """A date as the page's language writes it (Nov 22, 2026; 22 nov. 2026; 2026年11月22日), in UTC;
+    ISO text is accepted."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    return format_date(value, width)
+
+
+def clock(value: datetime | str) -> str:
+    """A time of day in UTC as the page's language writes it (9:05 AM, 09:05)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return format_time(value, "short")
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
@@ -209,4 +228,5 @@ def init_app(app: Flask) -> None:
         language = current_language()
         return {"lang": language, "dir": direction(language), "script_messages": script_messages,
                 "in_language": in_language,
-                "language_links": switcher_links, "percent": percent, "number": number}
+                "language_links": switcher_links, "percent": percent, "number": number, "day": day,
+                "clock": clock}

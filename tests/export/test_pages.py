@@ -167,3 +167,21 @@ def test_data_files_stay_english_documents_follow_the_page(client, session_data)
         == "Round table, 60 minutes, hybrid"
     markdown = client.get(f"/w/{code}/export.md").get_data(as_text=True)
     assert "Round table, 60 minutes, hybrid" not in markdown and "Table ronde" in markdown
+
+
+def test_report_dates_and_times_follow_the_language(client, session_data):
+    from datetime import date, datetime
+
+    from babel.dates import format_date, format_time
+
+    login(client)
+    code = session_data["code"]
+    session = client.get(f"/w/{code}/export.json").get_json()["report"]["session"]
+    day = date.fromisoformat(session["date"])
+    start = format_time(datetime.fromisoformat(session["started_at"]), "short", locale="zh")
+    for language in ("fr", "ru", "zh"):
+        page = client.get(f"{summary_url(code)}?lang={language}").get_data(as_text=True)
+        assert format_date(day, "long", locale=language) in page, language
+    markdown = client.get(f"/w/{code}/export.md").get_data(as_text=True)  # the last page's language: zh
+    assert format_date(day, "long", locale="zh") in markdown
+    assert f"({start}–" in markdown and "UTC)" in markdown
