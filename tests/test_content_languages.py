@@ -59,13 +59,24 @@ def test_participants_and_projector_see_their_language(app, client, workshop):
         assert prompt.translations["ar"] in arabic
 
 
-def test_socket_state_carries_translations(app, workshop, live):
+def test_socket_state_comes_in_the_connection_language(app, workshop, live):
+    """`state` is in the connection's language, without the other five (4 KB less per connect);
+    the events that change content carry every translation."""
     open_prompt(app, workshop)
+    with app.app_context():
+        prompt_row = db.session.get(Prompt, workshop["prompts"][0]["id"])
+        chinese = prompt_row.translations["zh"]
+        chinese_option = prompt_row.options[0].translations["zh"]
     c = live({"workshop": workshop["code"], "lang": "zh"})
     state = next(e for e in c.get_received("/live") if e["name"] == "state")["args"][0]
     prompt = next(p for p in state["prompts"] if p["id"] == state["open_prompt_id"])
-    assert set(prompt["translations"]) == {"fr", "es", "ar", "zh", "ru"}
-    assert all(set(o["translations"]) == {"fr", "es", "ar", "zh", "ru"} for o in prompt["options"])
+    assert prompt["text"] == chinese and prompt["options"][0]["label"] == chinese_option
+    assert "translations" not in str(state)
+    assert state["workshop"]["language"] == "en"
+    english = live({"workshop": workshop["code"]})
+    state = next(e for e in english.get_received("/live") if e["name"] == "state")["args"][0]
+    assert state["prompts"][0]["text"] == workshop["prompts"][0]["text"]
+    assert c.emit("get_state", {}, namespace="/live", callback=True)["state"]["prompts"][0]["text"] == chinese
 
 
 def edit_page(client, code):
@@ -208,3 +219,25 @@ def test_results_show_the_option_labels_in_the_page_language(app, workshop):
         results = results[:results.index("</ul>")]
         assert f'<span class="option-label" dir="auto">{escape(french)}</span>' in results, path
         assert english not in results, path
+
+
+def test_content_events_carry_every_translation(app, workshop, live):
+    moderator = live({"workshop": workshop["code"], "moderator_token": workshop["moderator_token"]})
+    participant = live({"workshop": workshop["code"], "lang": "ru"})
+    assert participant.emit("join", {"attendance": "online"}, namespace="/live", callback=True)["ok"]
+    participant.get_received("/live")
+    second = workshop["prompts"][1]["id"]
+    assert moderator.emit("open_prompt", {"prompt_id": second}, namespace="/live", callback=True)["ok"]
+    changed = [e["args"][0] for e in participant.get_received("/live") if e["name"] == "prompt_changed"]
+    assert changed and set(changed[-1]["translations"]) == {"fr", "es", "ar", "zh", "ru"}
+
+
+def test_script_messages_are_utf8(app, workshop):
+    from tests.participation.test_pages import open_prompt as _open
+
+    _open(app, workshop)
+    client = app.test_client()
+    join(client, workshop["code"])
+    html = client.get(f"/j/{workshop['code']}?lang=fr").text
+    block = re.search(r'<script type="application/json" id="messages">(.*?)</script>', html, re.S).group(1)
+    assert "é" in block and "\\u00e9" not in block

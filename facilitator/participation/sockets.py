@@ -10,7 +10,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 
 from ..errors import N_, Conflict, DomainError, Forbidden
 from ..extensions import db, socketio
-from ..i18n import connection_language, forget_connection
+from ..i18n import connection_language, forget_connection, state_for_connection
 from ..live import NAMESPACE
 from ..live.rooms import participant_room, workshop_room
 from ..ratelimit import hit
@@ -41,7 +41,8 @@ def enter(workshop: Workshop, identity: Identity) -> None:
         join_room(workshop_room(workshop.id, ROLE_ROOMS[identity.role]))
     if identity.participant_id is not None:
         join_room(participant_room(identity.participant_id))
-    socketio.emit("state", build_state(workshop, identity), to=request.sid, namespace=NAMESPACE)
+    state = state_for_connection(build_state(workshop, identity), request.sid)
+    socketio.emit("state", state, to=request.sid, namespace=NAMESPACE)
 
 
 @socketio.on("connect", namespace=NAMESPACE)
@@ -130,7 +131,7 @@ def on_react(identity: Identity, payload: dict):
 @live_event("get_state", write=False, limit="state")
 def on_get_state(identity: Identity, payload: dict):
     workshop = db.session.get(Workshop, identity.workshop_id)
-    return {"ok": True, "state": build_state(workshop, identity)}
+    return {"ok": True, "state": state_for_connection(build_state(workshop, identity), request.sid)}
 
 
 @live_event("get_positions", write=False, limit="state")
