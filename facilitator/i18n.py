@@ -107,6 +107,7 @@ def direction(language: str | None = None) -> str:
 @lru_cache(maxsize=None)
 def _script_messages(folder: str, scripts: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
     """Every t("...") and tn("...", "...") in these scripts of static/js (English source strings)."""
+    _check_keys(folder)
     found: dict[tuple[str, str | None], None] = {}
     for name in scripts:
         path = Path(folder, "js", f"{name}.js")
@@ -115,26 +116,58 @@ def _script_messages(folder: str, scripts: tuple[str, ...]) -> tuple[tuple[str, 
     return tuple(found)
 
 
+@lru_cache(maxsize=None)
+def _check_keys(folder: str) -> None:
+    """Two script strings with the same message_key would show one's translation for the other."""
+    seen: dict[str, str] = {}
+    for path in sorted(Path(folder, "js").glob("*.js")):
+        for singular, plural in _JS_CALL.findall(path.read_text(encoding="utf-8")):
+            text = _unescape(singular) + ("\u0000" + _unescape(plural) if plural else "")
+            key = message_key(text)
+            if seen.setdefault(key, text) != text:
+                raise RuntimeError(f"script strings {seen[key]!r} and {text!r} share the key {key}")
+
+
 def _unescape(text: str) -> str:
     return text.replace('\\"', '"').replace("\\\\", "\\")
 
 
+def message_key(text: str) -> str:
+    """The short key of a script string: FNV-1a (32 bits) over its UTF-16 code units, in base 36,
+    as static/js/live.js computes it. Keys instead of the English strings keep the translations
+    a page carries small (a phone on 3G downloads them on every first visit)."""
+    value = 0x811C9DC5
+    units = text.encode("utf-16-le")
+    for i in range(0, len(units), 2):
+        value = ((value ^ (units[i] | units[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
+    digits = ""
+    while True:
+        value, digit = divmod(value, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
+        if not value:
+            return digits
+
+
 def js_messages(scripts: tuple[str, ...]) -> dict:
-    """Translations of these scripts' strings for the current language ({} in English)."""
+    """Translations of these scripts' strings for the current language ({} in English), keyed by
+    message_key (of "singular\u0000plural" for a plural). A plural is one text per CLDR category,
+    picked in the browser with Intl.PluralRules; a category whose text is the "other" one is left
+    out (the script falls back to "other")."""
     if current_language() == "en":
         return {}
     messages: dict = {}
     categories = _plural_samples(current_language())
+    translations = get_translations()
     for singular, plural in _script_messages(current_app.static_folder, scripts):
         if plural is None:
             text = gettext(singular)
             if text != singular:
-                messages[singular] = text
+                messages[message_key(singular)] = text
         else:
-            # The script picks the form with Intl.PluralRules: one text per CLDR category.
-            translations = get_translations()
-            messages[singular + "\u0000" + plural] = {category: translations.ngettext(singular, plural, n)
-                                                       for category, n in categories.items()}
+            forms = {category: translations.ngettext(singular, plural, n) for category, n in categories.items()}
+            other = forms.get("other")
+            messages[message_key(singular + "\u0000" + plural)] = {
+                category: text for category, text in forms.items() if category == "other" or text != other}
     return messages
 
 
@@ -213,7 +246,7 @@ def day(value: date | datetime | str | None, width: str = "medium") -> str:
     return format_date(value, width)
 
 
-def clock(value: datetime | str) -> str:
+def time_of_day(value: datetime | str) -> str:
     """A time of day in UTC as the page's language writes it (9:05 AM, 09:05)."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
@@ -237,4 +270,4 @@ def init_app(app: Flask) -> None:
         return {"lang": language, "dir": direction(language), "script_messages": script_messages,
                 "in_language": in_language,
                 "language_links": switcher_links, "percent": percent, "number": number, "day": day,
-                "clock": clock}
+                "time_of_day": time_of_day}

@@ -19,9 +19,15 @@
       return vars && k in vars ? String(vars[k]) : m;
     });
   }
-  function t(text, vars) { return fill(messages[text] || text, vars); }
+  /* The key of a string in the page's translations: FNV-1a over its UTF-16 code units, base 36
+     (facilitator/i18n.py message_key does the same). */
+  function key(text) {
+    for (var h = 0x811c9dc5, i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return h.toString(36);
+  }
+  function t(text, vars) { return fill(messages[key(text)] || text, vars); }
   function tn(singular, plural, n, vars) {
-    var forms = messages[singular + "\u0000" + plural], v = {num: n};
+    var forms = messages[key(singular + "\u0000" + plural)], v = {num: n};
     Object.keys(vars || {}).forEach(function (k) { v[k] = vars[k]; });
     if (forms) {
       var category = plurals ? plurals.select(n) : (n === 1 ? "one" : "other");
@@ -265,7 +271,7 @@
     if (!window.io) return null;
     var status = document.getElementById("live-status");
     auth.lang = auth.lang || lang;  // acks and refusals in the page's language (CONTRACT §11)
-    var socket = io("/live", {auth: auth});
+    var socket = io("/live", {auth: auth, transports: ["websocket", "polling"], tryAllTransports: true});
     function show(text, cls) { if (status) { status.textContent = text; status.className = "live-status " + cls; } }
     socket.on("connect", function () { show(t("Live"), "on"); });
     socket.on("disconnect", function () { show(t("Connection lost, reconnecting…"), "off"); });
