@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..i18n import clock, day
+from ..i18n import day, time_of_day
 from ..workshops.record import REGIONAL_GROUPS
 from .text import (action_text, attendance_label, country_name, duration_text, group_label, kind_label, option_labels,
                    percent, seconds_text, status_label)
@@ -74,7 +74,7 @@ def render_markdown(doc: dict) -> str:
     add(_item(_("Format:"), session["format"]))
     duration = duration_text(session["duration_minutes"])
     if session["ended_at"]:
-        duration += " " + _("(%(start)s–%(end)s UTC)", start=clock(session["started_at"]), end=clock(session["ended_at"]))
+        duration += " " + _("(%(start)s–%(end)s UTC)", start=time_of_day(session["started_at"]), end=time_of_day(session["ended_at"]))
     add(_item(_("Duration:"), duration))
     add(_item(_("Moderators:"), _escape(session["moderators"]) or _("not recorded")))
     _record(doc.get("session") or {}, add)
