@@ -48,11 +48,13 @@
     return null;
   }
 
-  function action(event, prompt, label, id, cls, visible, name) {
+  /* `which`: the question a short button acts on, read out after its visible label (as the
+     action_form macro of templates/moderation/console.html does). */
+  function action(event, prompt, label, id, cls, visible, which) {
     var fields = prompt ? {prompt_id: prompt.id} : {};
     if (visible !== undefined) fields.visible = visible;
-    return L.form(URLS[event], event, fields, [h("button", {type: "submit", id: id, cls: cls === undefined ? "secondary small" : cls,
-      "aria-label": name || null, text: label})]);
+    return L.form(URLS[event], event, fields, [h("button", {type: "submit", id: id, cls: cls === undefined ? "secondary small" : cls},
+      [label, which ? h("span", {cls: "visually-hidden", text: " (" + which + ")"}) : null])]);
   }
 
   function renderNow() {
@@ -119,14 +121,13 @@
         var r = S.results[p.id], acts = canModerate ? h("div", {cls: "actions"}) : null;
         if (canModerate && !ended()) {
           acts.appendChild(p.status === "open" ? action("close_prompt", p, t("Close"), "toggle-" + p.id, undefined, undefined,
-              t("Close question %(n)d", {n: p.order}))
+              t("Question %(n)d", {n: p.order}))
             : action("open_prompt", p, p.status === "closed" ? t("Reopen") : t("Open"), "toggle-" + p.id, undefined, undefined,
-              p.status === "closed" ? t("Reopen question %(n)d", {n: p.order}) : t("Open question %(n)d", {n: p.order})));
+              t("Question %(n)d", {n: p.order})));
         }
         if (canModerate && p.status !== "pending") {
           acts.appendChild(action("show_results", p, p.results_visible ? t("Hide results") : t("Show results"), "results-" + p.id, undefined,
-            p.results_visible ? "false" : "true",
-            p.results_visible ? t("Hide results of question %(n)d", {n: p.order}) : t("Show results of question %(n)d", {n: p.order})));
+            p.results_visible ? "false" : "true", t("Question %(n)d", {n: p.order})));
         }
         list.appendChild(h("li", {id: "agenda-" + p.id, cls: cur && cur.id === p.id ? "current" : null}, [
           h("div", {cls: "row"}, [L.userText("p", p.order + ". " + p.text, {cls: "qtext"}), status(SHORT[p.status], p.status),
