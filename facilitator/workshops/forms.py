@@ -76,15 +76,9 @@ class SessionRecordForm(Form):
 
     format = SelectField(lazy_gettext("Session format"), validators=[Optional()])
     theme = StringField(lazy_gettext("Theme or track"), validators=[Optional(), Length(max=300)])
-    organizers = TextAreaField(lazy_gettext("Organizers"), validators=[Optional(), Length(max=5000)],
-                               description=lazy_gettext(
-                                   "One per line: name; stakeholder group (government, civil_society, "
-                                   "private_sector, technical_community, academia, intergovernmental)."))
-    speakers = TextAreaField(lazy_gettext("Speakers"), validators=[Optional(), Length(max=10000)],
-                             description=lazy_gettext(
-                                 "One per line: name; affiliation; stakeholder group; regional group "
-                                 "(african, asia_pacific, eastern_european, grulac, weog, "
-                                 "intergovernmental); onsite or online."))
+    # Their hints (which codes to type) are in templates/workshops/edit.html, the codes as <code>.
+    organizers = TextAreaField(lazy_gettext("Organizers"), validators=[Optional(), Length(max=5000)])
+    speakers = TextAreaField(lazy_gettext("Speakers"), validators=[Optional(), Length(max=10000)])
     moderator_onsite = StringField(lazy_gettext("Onsite moderator"), validators=[Optional(), Length(max=120)])
     moderator_online = StringField(lazy_gettext("Online moderator"), validators=[Optional(), Length(max=120)])
     sdgs = StringField(lazy_gettext("SDGs"), validators=[Optional(), Length(max=100), _sdg_numbers],

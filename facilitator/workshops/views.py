@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ..addresses import public_url
 from ..errors import DomainError
@@ -13,7 +14,8 @@ from . import services
 from .forms import (ActionForm, CreateWorkshopForm, LanguageForm, PromptForm, SessionRecordForm, TitleForm,
                     translations_form)
 from .models import Workshop
-from .record import FORMATS, organizers_text, session_record, speakers_text, update_record
+from ..participation.models import STAKEHOLDER_GROUPS
+from .record import FORMATS, REGIONAL_GROUPS, organizers_text, session_record, speakers_text, update_record
 from .templates import available_templates
 
 bp = Blueprint("workshops", __name__, url_prefix="/workshops")
@@ -104,12 +106,13 @@ def render_edit(workshop: Workshop, record_form_=None, status: int = 200, transl
         translation_rows=translation_rows(workshop),
         translations_form=translations_form_ or translations_form(translation_rows(workshop), other_languages(workshop)),
         language_names=NAMES,
+        record_codes={"groups": STAKEHOLDER_GROUPS, "regions": tuple(REGIONAL_GROUPS)},
     ), status
 
 
 def language_form(workshop: Workshop) -> LanguageForm:
     form = LanguageForm(language=workshop.language)
-    form.language.choices = choices([(code, NAMES[code]) for code in LANGUAGES])
+    form.language.choices = [SelectChoice(code, NAMES[code], render_kw={"lang": code}) for code in LANGUAGES]
     return form
 
 

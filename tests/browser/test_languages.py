@@ -20,12 +20,12 @@ TRANSLATIONS = Path(__file__).resolve().parents[2] / "facilitator" / "translatio
 LANGUAGES = ["en", "fr", "es", "ar", "zh", "ru"]
 
 #: Visible text of the page that is not user content (dir="auto"), not a language name in the
-#: switcher (lang=...), not a code or an address.
+#: switcher (lang=...), not a code or an address, not what was typed into a form (textarea).
 PAGE_TEXT = """() => {
   const out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement, text = node.textContent.replace(/\\s+/g, " ").trim();
-    if (!text || el.closest("script, style, code, [dir=auto], [lang]:not(html), .code, svg, [hidden]")) continue;
+    if (!text || el.closest("script, style, code, textarea, [dir=auto], [lang]:not(html), .code, .join-url, svg, [hidden]")) continue;
     out.push(text);
   }
   document.querySelectorAll("[aria-label], [placeholder], [title]").forEach(el => {
@@ -36,7 +36,7 @@ PAGE_TEXT = """() => {
 }"""
 
 #: Words that stay as they are in every language.
-KEPT = {"Facilitator", "IGF", "WIPO", "QR", "SDG", "CSV", "JSON", "HTML", "Markdown", "PDF", "ok", "OK"}
+KEPT = {"Facilitator", "IGF", "WIPO", "QR", "SDG", "CSV", "JSON", "HTML", "Markdown", "PDF", "zip", "UTC", "ok", "OK"}
 
 
 def untranslated_english(language: str) -> set[str]:
