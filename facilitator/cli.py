@@ -227,7 +227,7 @@ def serve_command(ctx: click.Context, host: str, port: int, demo: bool) -> None:
 def register(app: Flask) -> None:
     for command in (serve_command, create_organizer_command, create_workshop_command, invite_command):
         app.cli.add_command(command)
-    for module in ("export.cli", "participation.polis", "bench.cli", "backup"):
+    for module in ("export.cli", "participation.polis", "opinion.cli", "bench.cli", "backup"):
         try:
             mod = __import__(f"{__package__}.{module}", fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -325,7 +325,7 @@ def test_flask_cli_reaches_the_same_commands(script_env):
     result = subprocess.run([str(flask), "--app", "facilitator", "--help"], env=script_env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    for command in ("serve", "create-organizer", "create-workshop", "db"):
+    for command in ("serve", "create-organizer", "create-workshop", "export", "import-polis", "analyze", "db"):
         assert command in result.stdout
 
 
@@ -361,7 +361,10 @@ def test_every_command_works_on_a_fresh_database(fresh_env, tmp_path):
     exported = run_script("export", code, "--format", "md",
                           env=dict(fresh_env, FACILITATOR_DATABASE_URL=f"sqlite:///{tmp_path / 'c.sqlite3'}"))
     assert exported.returncode == 0 and "# First run" in exported.stdout, exported.stderr
-    for result in (export, made, created, imported, exported):
+    analyzed = run_script("analyze", "NOPE22", "--json",
+                          env=dict(fresh_env, FACILITATOR_DATABASE_URL=f"sqlite:///{tmp_path / 'e.sqlite3'}"))
+    assert analyzed.returncode == 1 and analyzed.stderr == "Error: no workshop has the code NOPE22\n"
+    for result in (export, made, created, imported, exported, analyzed):
         assert "Traceback" not in result.stderr
 
 

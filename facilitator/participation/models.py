@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -47,6 +48,7 @@ class Participant(db.Model):
         ),
         CheckConstraint("country IS NULL OR length(country) = 2", name="country"),
         Index("ix_participants_workshop_attendance", "workshop_id", "attendance"),
+        UniqueConstraint("workshop_id", "polis_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +65,8 @@ class Participant(db.Model):
     country: Mapped[str | None] = mapped_column(String(2))
     #: When the participant joined (UTC).
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Pol.is's participant id, for a participant made by import-polis; null otherwise.
+    polis_id: Mapped[int | None] = mapped_column(Integer)
 
     workshop = relationship("Workshop")
 
@@ -124,6 +128,7 @@ class Position(db.Model):
     __tablename__ = "positions"
     __table_args__ = (
         UniqueConstraint("participant_id", "client_id"),
+        UniqueConstraint("prompt_id", "polis_id"),
         CheckConstraint(_in("status", POSITION_STATUSES), name="status"),
         ForeignKeyConstraint(
             ["option_id", "prompt_id"], ["options.id", "options.prompt_id"]
@@ -148,6 +153,8 @@ class Position(db.Model):
     client_id: Mapped[str] = mapped_column(String(64))
     #: When it was submitted (UTC).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Pol.is's comment id, for a position made by import-polis; null otherwise.
+    polis_id: Mapped[int | None] = mapped_column(Integer)
 
     participant: Mapped[Participant] = relationship()
     prompt: Mapped[Prompt] = relationship()

@@ -2,7 +2,9 @@
 
 Comments become positions, commenters and voters become (online)
 participants, and each voter's latest vote on a comment becomes a reaction.
-The imported consultation is over, so the workshop is stored as ended.
+Participants and positions keep their Pol.is ids (`polis_id`), which
+`export --format polis` writes back. The imported consultation is over, so
+the workshop is stored as ended.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def import_polis(folder: Path, title: str):
         joined[row["voter-id"]] = min(joined.get(row["voter-id"], row["timestamp"]), row["timestamp"], key=int)
     db.session.execute(insert(Participant), [
         {"workshop_id": workshop.id, "token_hash": hash_token(secrets.token_urlsafe(16)),
-         "attendance": "online", "joined_at": _time(joined[pid])}
+         "attendance": "online", "joined_at": _time(joined[pid]), "polis_id": int(pid)}
         for pid in sorted(people, key=int)
     ])
     ids = db.session.scalars(select(Participant.id).where(Participant.workshop_id == workshop.id)
@@ -77,7 +79,8 @@ def import_polis(folder: Path, title: str):
         {"prompt_id": prompt.id, "participant_id": participant_of[row["author-id"]],
          "text": row["comment-body"].strip() or "(empty)",
          "status": "hidden" if row.get("moderated") == "-1" else "visible", "pinned": False,
-         "client_id": f"polis-{row['comment-id']}", "created_at": _time(row["timestamp"])}
+         "client_id": f"polis-{row['comment-id']}", "created_at": _time(row["timestamp"]),
+         "polis_id": int(row["comment-id"])}
         for row in comments
     ])
     position_of = {

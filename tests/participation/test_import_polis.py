@@ -51,7 +51,13 @@ def test_import_seattle(app, runner):
         hidden = sum(1 for c in comments if c["moderated"] == "-1")
         assert db.session.scalar(select(func.count()).where(Position.status == "hidden")) == hidden
         stored = dict(db.session.execute(select(Reaction.value, func.count()).group_by(Reaction.value)).all())
+        # Pol.is's ids are kept, so that export --format polis can write them back
+        people = dict(db.session.execute(select(Participant.id, Participant.polis_id)).all())
+        authors = {(p.polis_id, people[p.participant_id]) for p in db.session.scalars(select(Position))}
     assert stored == expected_reactions(folder)
+    voters = {int(v["voter-id"]) for v in rows(folder / "votes.csv")}
+    assert set(people.values()) == voters | {int(c["author-id"]) for c in comments}
+    assert authors == {(int(c["comment-id"]), int(c["author-id"])) for c in comments}
 
 
 def test_import_keeps_unicode(app, runner, tmp_path):
