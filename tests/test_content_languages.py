@@ -241,3 +241,26 @@ def test_script_messages_are_utf8(app, workshop):
     html = client.get(f"/j/{workshop['code']}?lang=fr").text
     block = re.search(r'<script type="application/json" id="messages">(.*?)</script>', html, re.S).group(1)
     assert "é" in block and "\\u00e9" not in block
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "zh", "ru"])
+def test_an_ack_error_is_in_the_connection_language(app, workshop, live, language):
+    """The `message` of a refusal is in the language the connection asked for (auth.lang);
+    the `code` is the same in every language (CONTRACT §11)."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(), force_locale(language):
+        expected = gettext("This question is not open yet.")
+    assert expected != "This question is not open yet."
+    client = live({"workshop": workshop["code"], "lang": language})
+    assert client.emit("join", {"attendance": "online"}, namespace="/live", callback=True)["ok"]
+    prompt = workshop["prompts"][0]  # not opened
+    ack = client.emit("cast_vote", {"prompt_id": prompt["id"], "option_ids": [prompt["options"][0]["id"]]},
+                      namespace="/live", callback=True)
+    assert ack["ok"] is False and ack["error"]["message"] == expected
+    english = live({"workshop": workshop["code"]})
+    assert english.emit("join", {"attendance": "online"}, namespace="/live", callback=True)["ok"]
+    same = english.emit("cast_vote", {"prompt_id": prompt["id"], "option_ids": [prompt["options"][0]["id"]]},
+                        namespace="/live", callback=True)
+    assert same["error"]["code"] == ack["error"]["code"]
+    assert same["error"]["message"] == "This question is not open yet."
