@@ -6,11 +6,13 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from . import config, i18n, security
+from .errors import N_
 from .fields import ID_MAX
 from .extensions import compress, csrf, db, login, migrate, socketio
 from .static_files import StaticFiles
@@ -69,7 +71,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login.init_app(app)
     login.login_view = "accounts.login"
-    login.login_message = "Please log in to continue."
+    login.login_message = N_("Please log in to continue.")
+    login.localize_callback = gettext  # flashed in the page's language
 
     from .accounts.models import Organizer
     from .floor import models as _floor_models  # noqa: F401  (register tables)

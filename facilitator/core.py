@@ -1,7 +1,8 @@
 """Pages that belong to no area: the home page, the health check, the favicon and error pages."""
 
-from flask import (Blueprint, Flask, Response, abort, current_app, make_response, redirect, render_template,
+from flask import (Blueprint, Flask, Response, abort, current_app, g, make_response, redirect, render_template,
                    request, url_for)
+from flask_babel import lazy_gettext
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
@@ -15,14 +16,17 @@ bp = Blueprint("core", __name__)
 
 #: What each error page says, in a sentence a participant can act on.
 ERROR_PAGES = {
-    400: ("That request could not be understood", "Go back, check what you entered and try again."),
-    403: ("Not allowed", "This page is for the workshop's moderators. Ask the organizer for a link."),
-    404: ("Page not found", "Check the address, or enter the join code shown on the screen in the room."),
-    405: ("Not allowed", "That page cannot be used this way."),
-    413: ("Too much at once", "What you sent is too large. Shorten it and try again."),
-    429: ("Please wait a moment", "There were too many attempts from your network. Wait a minute, "
-          "then try again."),
-    500: ("Something went wrong", "Nothing was changed. Please try again in a moment."),
+    400: (lazy_gettext("That request could not be understood"),
+          lazy_gettext("Go back, check what you entered and try again.")),
+    403: (lazy_gettext("Not allowed"),
+          lazy_gettext("This page is for the workshop's moderators. Ask the organizer for a link.")),
+    404: (lazy_gettext("Page not found"),
+          lazy_gettext("Check the address, or enter the join code shown on the screen in the room.")),
+    405: (lazy_gettext("Not allowed"), lazy_gettext("That page cannot be used this way.")),
+    413: (lazy_gettext("Too much at once"), lazy_gettext("What you sent is too large. Shorten it and try again.")),
+    429: (lazy_gettext("Please wait a moment"),
+          lazy_gettext("There were too many attempts from your network. Wait a minute, then try again.")),
+    500: (lazy_gettext("Something went wrong"), lazy_gettext("Nothing was changed. Please try again in a moment.")),
 }
 
 
@@ -58,8 +62,8 @@ def favicon():
 def error_page(status: int, unknown_code: str | None = None) -> Response:
     """A styled error page; an unknown join code gets a form to try another one."""
     title, sentence = ERROR_PAGES.get(status, ERROR_PAGES[500] if status >= 500 else ERROR_PAGES[400])
-    response = make_response(render_template("core/error.html", status=status, title=title,
-                                             sentence=sentence, unknown_code=unknown_code), status)
+    response = make_response(render_template("core/error.html", status=status, title=str(title),
+                                             sentence=str(sentence), unknown_code=unknown_code), status)
     if status == 429:
         response.headers["Retry-After"] = "60"
     return response
@@ -75,6 +79,7 @@ def workshop_or_404(code: str):
         except RateLimited:
             abort(error_page(429))
         abort(error_page(404, unknown_code=normalise_code(code)[:12]))
+    g.workshop_language = workshop.language  # the page's language when nothing else chose one
     return workshop
 
 

@@ -22,13 +22,14 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from flask_babel import gettext, ngettext
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, FieldList, SelectChoice
 from wtforms.widgets import TextInput
 from wtforms.validators import ValidationError
 
-from .errors import Invalid, invalid_from_form
+from .errors import N_, Invalid, invalid_from_form
 
 #: Largest id the database stores (ids are INTEGER columns: signed 32-bit on PostgreSQL).
 ID_MAX = 2**31 - 1
@@ -46,7 +47,7 @@ def clean_text(value: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError("contains characters that are not valid text") from None
+        raise ValueError(gettext("contains characters that are not valid text")) from None
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return "".join(ch for ch in value if ch in "\t\n" or unicodedata.category(ch) != "Cc")
 
@@ -122,7 +123,7 @@ class IdField(Field):
             try:
                 self.data = parse_id(valuelist[0], strict=_from_json(self))
             except ValueError:
-                raise ValueError("must be a whole number id") from None
+                raise ValueError(gettext("must be a whole number id")) from None
 
 
 class IntField(Field):
@@ -141,14 +142,14 @@ class IntField(Field):
                     and len(value.strip()) <= 12):
                 value = int(value.strip())
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError("must be a whole number")
+                raise ValueError(gettext("must be a whole number"))
             self.data = value
 
 
 def int_range(low: int, high: int):
     def check(form, field):
         if field.data is not None and not low <= field.data <= high:
-            raise ValidationError(f"must be from {low} to {high}")
+            raise ValidationError(gettext("must be from %(low)d to %(high)d", low=low, high=high))
     return check
 
 
@@ -161,12 +162,12 @@ class IdListField(Field):
         values = [v for v in valuelist if v != ""]
         if len(values) > ID_LIST_MAX:
             self.data = []
-            raise ValueError(f"may have at most {ID_LIST_MAX} ids")
+            raise ValueError(ngettext("may have at most %(num)d id", "may have at most %(num)d ids", ID_LIST_MAX))
         try:
             self.data = [parse_id(v, strict=_from_json(self)) for v in values]
         except ValueError:
             self.data = []
-            raise ValueError("must be a list of whole number ids") from None
+            raise ValueError(gettext("must be a list of whole number ids")) from None
 
     def process_data(self, value):
         self.data = list(value or [])
@@ -185,7 +186,7 @@ class StrictStringField(Field):
         self.data = None
         if valuelist:
             if not isinstance(valuelist[0], str):
-                raise ValueError("must be text")
+                raise ValueError(gettext("must be text"))
             self.data = clean_text(valuelist[0])
 
 
@@ -197,7 +198,7 @@ class TextListField(Field):
     def process_formdata(self, valuelist):
         if any(not isinstance(v, str) for v in valuelist):
             self.data = []
-            raise ValueError("must be a list of texts")
+            raise ValueError(gettext("must be a list of texts"))
         self.data = [clean_text(v) for v in valuelist if v != ""]
 
     def process_data(self, value):
@@ -220,26 +221,33 @@ class StrictBooleanField(Field):
             elif isinstance(value, str) and not _from_json(self) and value.lower() in self.TRUE | self.FALSE:
                 self.data = value.lower() in self.TRUE
             else:
-                raise ValueError("must be true or false")
+                raise ValueError(gettext("must be true or false"))
 
 
 def required_value(form, field):
     """InputRequired that also works for JSON data (0 and False are values)."""
     if field.data is None or field.data == []:
-        raise ValidationError("is required")
+        raise ValidationError(gettext("is required"))
 
 
 def not_blank(form, field):
     """Refuse text with nothing visible in it."""
     if isinstance(field.data, str) and is_blank(field.data):
-        raise ValidationError("must not be blank")
+        raise ValidationError(gettext("must not be blank"))
 
 
 def max_length(limit: int):
     def check(form, field):
         if isinstance(field.data, str) and len(field.data) > limit:
-            raise ValidationError(f"may have at most {limit} characters")
+            raise ValidationError(ngettext("may have at most %(num)d character", "may have at most %(num)d characters",
+                                           limit))
     return check
+
+
+def _unbound_label(field, key: str) -> str:
+    """The label an unbound field will have (translated), else its name as a sentence ("Prompt id")."""
+    label = field.kwargs.get("label", field.args[0] if field.args else None)
+    return str(label) if label else key.replace("_", " ").capitalize()
 
 
 def payload_formdata(form_class, payload: dict) -> MultiDict:
@@ -250,23 +258,24 @@ def payload_formdata(form_class, payload: dict) -> MultiDict:
         if field is None or not hasattr(field, "field_class"):
             continue  # keys the event does not know are ignored
         scalar = getattr(field.field_class, "scalar", True)
+        label = _unbound_label(field, key)
         if isinstance(value, dict):
-            raise Invalid(f"{key.replace('_', ' ').capitalize()}: must be a single value, not an object",
-                          fields={key: ["must be a single value"]})
+            raise Invalid(N_("%(field)s: must be a single value, not an object"), field=label,
+                          fields={key: [gettext("must be a single value")]})
         if isinstance(value, list):
             if scalar:
-                raise Invalid(f"{key.replace('_', ' ').capitalize()}: must be a single value, not a list",
-                              fields={key: ["must be a single value"]})
+                raise Invalid(N_("%(field)s: must be a single value, not a list"), field=label,
+                              fields={key: [gettext("must be a single value")]})
             if not value:
                 data.add(key, "")
             for item in value:
                 if isinstance(item, (list, dict)):
-                    raise Invalid(f"{key.replace('_', ' ').capitalize()}: must be a list of ids",
-                                  fields={key: ["must be a list of ids"]})
+                    raise Invalid(N_("%(field)s: must be a list of ids"), field=label,
+                                  fields={key: [gettext("must be a list of ids")]})
                 data.add(key, item)
         elif not scalar:
-            raise Invalid(f"{key.replace('_', ' ').capitalize()}: must be a list",
-                          fields={key: ["must be a list"]})
+            raise Invalid(N_("%(field)s: must be a list"), field=label,
+                          fields={key: [gettext("must be a list")]})
         elif value is not None:
             data.add(key, value)
     return data
@@ -276,7 +285,7 @@ def validated(form_class, payload: dict):
     """Validate a JSON payload with the same WTForms form the HTML page posts to."""
     form = form_class(formdata=payload_formdata(form_class, payload), meta={"csrf": False, "json_payload": True})
     if not form.validate():
-        raise invalid_from_form(form.errors)
+        raise invalid_from_form(form.errors, form)
     return form
 
 
@@ -290,5 +299,5 @@ def form_error(form) -> str:
     for field in form:
         if field.errors:
             message = field.errors[0] if isinstance(field.errors, list) else str(field.errors)
-            return f"{field.label.text}: {message}"
-    return "That form is not valid."
+            return gettext("%(field)s: %(problem)s", field=field.label.text, problem=message)
+    return gettext("That form is not valid.")

@@ -3,7 +3,8 @@
 `static_url("js/live.js")` gives `/static/js/live.js?v=<hash of the file>`.
 A request carrying the current version is cached by browsers for a year
 (`immutable`): the URL changes when the file does. Bodies are compressed
-(brotli and gzip) the first time a file is asked for and kept in memory,
+(brotli, and gzip with zopfli: 3-5% smaller than gzip -9, for phones on plain HTTP)
+the first time a file is asked for and kept in memory,
 after our own scripts and style sheets are minified (rjsmin, rcssmin: the
 sources stay readable, a phone downloads no comments),
 so a join storm of phones costs no compression work; `ETag` answers
@@ -12,7 +13,6 @@ revalidations with 304.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import mimetypes
 import os
@@ -20,6 +20,7 @@ import threading
 from dataclasses import dataclass
 
 import brotli
+import zopfli.gzip
 import rcssmin
 import rjsmin
 from flask import Flask, Response, abort, current_app, request, url_for
@@ -80,7 +81,7 @@ class StaticFiles:
             data = minified(filename, data)
             compress = mimetype.startswith(COMPRESSIBLE) and len(data) > 256
             body = Body(mtime_ns, hashlib.sha256(data).hexdigest()[:12], mimetype, data,
-                        gzip.compress(data, 9, mtime=0) if compress else None,
+                        zopfli.gzip.compress(data) if compress else None,
                         brotli.compress(data, quality=11) if compress else None)
             with self._lock:
                 self._bodies[filename] = body

@@ -77,7 +77,9 @@ def test_wheel_contains_templates_static_and_migrations(wheel):
                      "facilitator/_data/migrations/alembic.ini",
                      "facilitator/workshops/templates_data/igf-ai-copyright.json",
                      "facilitator/__init__.py",
-                     "facilitator/cli.py"):
+                     "facilitator/cli.py",
+                     *(f"facilitator/translations/{language}/LC_MESSAGES/messages.mo"
+                       for language in ("fr", "es", "ar", "zh", "ru"))):
         assert required in names, required
     for folder in ("templates", "static", "migrations"):
         for path in repo_files(folder):
@@ -140,6 +142,10 @@ def test_installed_wheel_serves(wheel, tmp_path):
         status, kind, body = fetch(base + "/login")
         assert (status, kind) == (200, "text/html")
         assert b"<form" in body and b"csrf_token" in body
+
+        # The compiled catalogs came with the wheel.
+        status, kind, body = fetch(base + "/login?lang=fr")
+        assert status == 200 and b'<html lang="fr"' in body and "Mot de passe".encode() in body
 
         status, kind, body = fetch(base + "/static/css/app.css")
         assert (status, kind) == (200, "text/css")

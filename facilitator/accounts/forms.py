@@ -1,5 +1,6 @@
 """Forms of organizer accounts."""
 
+from flask_babel import lazy_gettext
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
@@ -7,10 +8,10 @@ from ..fields import Form
 
 
 class LoginForm(Form):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
-    submit = SubmitField("Log in")
+    email = EmailField(lazy_gettext("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(lazy_gettext("Password"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(lazy_gettext("Log in"))
 
 
 class LogoutForm(Form):
-    submit = SubmitField("Log out")
+    submit = SubmitField(lazy_gettext("Log out"))

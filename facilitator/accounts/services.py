@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..blocking import off_loop
 
-from ..errors import Conflict, Invalid
+from ..errors import N_, Conflict, Invalid
 from ..extensions import db
 from .models import Organizer
 
@@ -21,7 +21,7 @@ def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     local, _, domain = email.partition("@")
     if not local or "." not in domain or " " in email or len(email) > 254:
-        raise Invalid(f"'{email}' is not a valid e-mail address.")
+        raise Invalid(N_("'%(email)s' is not a valid e-mail address."), email=email)
     return email
 
 
@@ -32,11 +32,12 @@ def normalise_login(email: str) -> str:
 
 def check_password_strength(password: str) -> None:
     if not password or not password.strip():
-        raise Invalid("The password must not be empty.")
+        raise Invalid(N_("The password must not be empty."))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise Invalid.ngettext("The password must have at least %(num)d character.",
+                               "The password must have at least %(num)d characters.", MIN_PASSWORD_LENGTH)
     if len(set(password)) < 4:
-        raise Invalid("The password is too easy to guess; use more different characters.")
+        raise Invalid(N_("The password is too easy to guess; use more different characters."))
 
 
 def find_organizer(email: str) -> Organizer | None:
@@ -49,7 +50,7 @@ def create_organizer(email: str, password: str) -> Organizer:
     email = normalise_email(email)
     check_password_strength(password)
     if find_organizer(email) is not None:
-        raise Conflict(f"An organizer with the e-mail {email} already exists.")
+        raise Conflict(N_("An organizer with the e-mail %(email)s already exists."), email=email)
     organizer = Organizer(email=email)
     organizer.set_password(password)
     db.session.add(organizer)

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import RateLimited
@@ -35,7 +36,8 @@ def login():
             limiter().hit("login", request.remote_addr or "unknown")
         except RateLimited as exc:
             minutes = max(1, round((exc.retry_after or 60) / 60))
-            flash(_("Too many log-in attempts. Try again in %(n)d minute(s).", n=minutes), "error")
+            flash(ngettext("Too many log-in attempts. Try again in %(num)d minute.",
+                           "Too many log-in attempts. Try again in %(num)d minutes.", minutes), "error")
             response = render_template("accounts/login.html", form=form), 429
             return response[0], 429, {"Retry-After": str(exc.retry_after or 60)}
         organizer = authenticate(form.email.data, form.password.data)

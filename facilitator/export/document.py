@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -97,7 +98,7 @@ def moderation_summary(workshop: Workshop) -> dict:
         .where(Prompt.workshop_id == workshop.id, Position.status == "pending")
     ) or 0
     reasons = [
-        {"reason": reason or "(no reason given)", "count": count}
+        {"reason": reason or gettext("(no reason given)"), "count": count}
         for reason, count in db.session.execute(
             select(ModerationEntry.reason, func.count())
             .where(ModerationEntry.workshop_id == workshop.id, ModerationEntry.action == "hide")

@@ -1,9 +1,18 @@
-"""The Markdown report: readable as plain text, pastes into a report form or a wiki."""
+"""The Markdown report: readable as plain text, pastes into a report form or a wiki.
+
+Written in the language of the request (English from the command line); the
+Markdown syntax stays out of the translated strings.
+"""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from ..i18n import day, time_of_day
 from ..workshops.record import REGIONAL_GROUPS
-from .text import action_text, country_name, duration_text, seconds_text, group_label, option_labels, percent, plural
+from .text import (action_text, attendance_label, country_name, duration_text, group_label, kind_label, option_labels,
+                   percent, seconds_text, status_label)
 
 
 def _escape(text: str) -> str:
@@ -18,11 +27,34 @@ def _cell(text) -> str:
     return _escape(text)
 
 
+def _heading(level: int, title: str) -> str:
+    return f"{'#' * level} {title}"
+
+
+def _bold(text: str) -> str:
+    return f"**{text}**"
+
+
+def _italic(text: str) -> str:
+    return f"_{text}_"
+
+
+def _item(label: str, value) -> str:
+    """'- **Date:** 2025-06-24' (the label carries its own colon: some languages space it)."""
+    return f"- **{label}** {value}"
+
+
+def _row(*cells) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
 def _position_line(p: dict, labels: dict[int, str]) -> str:
-    option = f" — for *{_escape(labels[p['option_id']])}*" if p.get("option_id") in labels else ""
-    who = f"{p['attendance']}, {group_label(p['stakeholder_group']).lower()}"
-    return (f"- “{_escape(p['text'])}”{option} ({who}; {p['agree']} agree, "
-            f"{p['disagree']} disagree, {p['pass']} pass)")
+    option = (" — " + _("for %(option)s", option=f"*{_escape(labels[p['option_id']])}*")
+              if p.get("option_id") in labels else "")
+    who = f"{attendance_label(p['attendance'])}, {group_label(p['stakeholder_group']).lower()}"
+    reactions = _("%(agree)d agree, %(disagree)d disagree, %(passed)d pass",
+                  agree=p["agree"], disagree=p["disagree"], passed=p["pass"])
+    return f"- “{_escape(p['text'])}”{option} ({who}; {reactions})"
 
 
 def render_markdown(doc: dict) -> str:
@@ -33,37 +65,40 @@ def render_markdown(doc: dict) -> str:
     session = report["session"]
     out: list[str] = []
     add = out.append
-    add(f"# {_escape(w['title'])}")
+    add(_heading(1, _escape(w["title"])))
     add("")
-    add("Session report pre-filled by Facilitator from the live results. "
-        f"Workshop code `{w['code']}`, status {w['status']}.")
+    add(_("Session report pre-filled by Facilitator from the live results. "
+          "Workshop code %(code)s, status %(status)s.", code=f"`{w['code']}`", status=status_label(w["status"])))
     add("")
-    add("## Session")
+    add(_heading(2, _("Session")))
     add("")
-    add(f"- **Date:** {session['date'] or 'not recorded'}")
-    add(f"- **Format:** {session['format']}")
-    add(f"- **Duration:** {duration_text(session['duration_minutes'])}"
-        + (f" ({session['started_at']} to {session['ended_at']})" if session["ended_at"] else ""))
-    add(f"- **Moderators:** {_escape(session['moderators']) or 'not recorded'}")
+    add(_item(_("Date:"), day(session["date"], "long") or _("not recorded")))
+    add(_item(_("Format:"), session["format"]))
+    duration = duration_text(session["duration_minutes"])
+    if session["ended_at"]:
+        duration += " " + _("(%(start)s–%(end)s UTC)", start=time_of_day(session["started_at"]), end=time_of_day(session["ended_at"]))
+    add(_item(_("Duration:"), duration))
+    add(_item(_("Moderators:"), _escape(session["moderators"]) or _("not recorded")))
     _record(doc.get("session") or {}, add)
     add("")
-    add("## Participation")
+    add(_heading(2, _("Participation")))
     add("")
-    add(f"- **Total:** {part['total']} ({part['onsite']} onsite, {part['online']} online)")
+    add(_item(_("Total:"), _("%(total)d (%(onsite)d onsite, %(online)d online)",
+                             total=part["total"], onsite=part["onsite"], online=part["online"])))
     if report["gender_balance"]:
-        add(f"- **Gender balance (estimate):** {_escape(report['gender_balance'])}")
+        add(_item(_("Gender balance (estimate):"), _escape(report["gender_balance"])))
     countries = report["participation"]["countries"]
     if countries:
-        add(f"- **Countries ({len(countries)}):** "
-            + ", ".join(f"{_escape(country_name(code))} ({n})" for code, n in countries.items()))
+        add(_item(_("Countries (%(count)d):", count=len(countries)),
+                  ", ".join(f"{_escape(country_name(code))} ({n})" for code, n in countries.items())))
     add("")
-    add("| Stakeholder group | Participants | Share |")
+    add(_row(_("Stakeholder group"), _("Participants"), _("Share")))
     add("|---|---:|---:|")
     for group, n in part["by_stakeholder_group"].items():
-        add(f"| {group_label(group)} | {n} | {percent(n, part['total'])} |")
+        add(_row(group_label(group), n, percent(n, part["total"])))
     add("")
     _rapporteur(report, add)
-    add("## Questions")
+    add(_heading(2, _("Questions")))
     for prompt, q in zip(doc["prompts"], report["questions"]):
         _question(prompt, q, add)
         opinion_markdown(prompt, add, _escape)
@@ -76,51 +111,60 @@ def render_markdown(doc: dict) -> str:
 def _record(record: dict, add) -> None:
     """The session record: theme, organizers, speakers, SDGs."""
     if record.get("theme"):
-        add(f"- **Theme:** {_escape(record['theme'])}")
+        add(_item(_("Theme:"), _escape(record["theme"])))
     if record.get("organizers"):
-        add("- **Organizers:** " + "; ".join(
+        add(_item(_("Organizers:"), "; ".join(
             _escape(o["name"]) + (f" ({group_label(o['stakeholder_group']).lower()})" if o.get("stakeholder_group") else "")
-            for o in record["organizers"]))
+            for o in record["organizers"])))
     for speaker in record.get("speakers") or []:
+        region = REGIONAL_GROUPS.get(speaker.get("regional_group") or "")
         details = [speaker.get("affiliation"), group_label(speaker["stakeholder_group"]).lower()
                    if speaker.get("stakeholder_group") else None,
-                   REGIONAL_GROUPS.get(speaker.get("regional_group") or ""), speaker.get("attendance")]
-        add(f"- **Speaker:** {_escape(speaker['name'])} ({_escape(', '.join(d for d in details if d))})")
+                   str(region) if region else None,
+                   attendance_label(speaker["attendance"]) if speaker.get("attendance") else None]
+        add(_item(_("Speaker:"), f"{_escape(speaker['name'])} ({_escape(', '.join(d for d in details if d))})"))
     if record.get("sdgs") or record.get("sdg_targets"):
-        add("- **SDGs:** " + ", ".join(f"SDG {n}" for n in record.get("sdgs", []))
-            + (f"; targets {', '.join(record['sdg_targets'])}" if record.get("sdg_targets") else ""))
+        sdgs = ", ".join(_("SDG %(number)d", number=n) for n in record.get("sdgs", []))
+        if record.get("sdg_targets"):
+            sdgs += "; " + _("targets %(targets)s", targets=", ".join(record["sdg_targets"]))
+        add(_item(_("SDGs:"), sdgs))
 
 
 def _floor(floor: dict, sentence: str | None, prompts: list[dict], add) -> None:
     """The speaking log and the totals by channel and stakeholder group."""
     add("")
-    add("## Interventions")
+    add(_heading(2, _("Interventions")))
     add("")
     if not floor["speeches"]:
-        add("No one took the floor through the queue.")
+        add(_("No one took the floor through the queue."))
         return
     add(sentence or "")
     add("")
     orders = {p["id"]: p["order"] for p in prompts}
-    add("| # | Channel | Stakeholder group | Kind | Question | Duration | Name |")
+    add(_row("#", _("Channel"), _("Stakeholder group"), _("Kind"), _("Question"), _("Duration"), _("Name")))
     add("|---:|---|---|---|---:|---:|---|")
     for i, speech in enumerate(floor["speeches"], 1):
-        add(f"| {i} | {speech['attendance']} | {group_label(speech['stakeholder_group'])} "
-            f"| {'point of order' if speech['kind'] == 'point_of_order' else 'speech'} "
-            f"| {orders.get(speech['prompt_id'], '')} | {seconds_text(speech['seconds'])} "
-            f"| {_cell(speech['name']) if speech['name'] else ''} |")
+        add(_row(i, attendance_label(speech["attendance"]), group_label(speech["stakeholder_group"]),
+                 kind_label(speech["kind"]), orders.get(speech["prompt_id"], ""), seconds_text(speech["seconds"]),
+                 _cell(speech["name"]) if speech["name"] else ""))
     add("")
-    add("| Totals | Speeches | Speaking time |")
+    add(_row(_("Totals"), _("Speeches"), _("Speaking time")))
     add("|---|---:|---:|")
     for channel, totals in floor["by_attendance"].items():
-        add(f"| {'In the room' if channel == 'onsite' else 'Online'} | {totals['speeches']} "
-            f"| {seconds_text(totals['seconds'])} |")
+        add(_row(_("In the room") if channel == "onsite" else _("Online"), totals["speeches"],
+                 seconds_text(totals["seconds"])))
     for group, totals in floor["by_stakeholder_group"].items():
         if totals["speeches"]:
-            add(f"| {group_label(group)} | {totals['speeches']} | {seconds_text(totals['seconds'])} |")
+            add(_row(group_label(group), totals["speeches"], seconds_text(totals["seconds"])))
     if floor["hands_left"]:
         add("")
-        add(f"{plural(floor['hands_left'], 'hand')} still waiting when the workshop ended.")
+        add(ngettext("%(num)d hand still waiting when the workshop ended.",
+                     "%(num)d hands still waiting when the workshop ended.", floor["hands_left"]))
+
+
+def _minutes(value) -> str:
+    """'45 min', '12.5 min'."""
+    return _("%(minutes)s min", minutes=f"{value:g}")
 
 
 def _agenda(agenda: dict, add) -> None:
@@ -128,90 +172,92 @@ def _agenda(agenda: dict, add) -> None:
     if not agenda["items"]:
         return
     add("")
-    add("## Time per agenda item")
+    add(_heading(2, _("Time per agenda item")))
     add("")
-    add("| Item | Planned | Actual |")
+    add(_row(_("Item"), _("Planned"), _("Actual")))
     add("|---|---:|---:|")
     for item in agenda["items"]:
         actual = item["actual_minutes"]
-        add(f"| {_cell(item['title'])} | {item['planned_minutes'] or 0} min "
-            f"| {'—' if actual is None else f'{actual:g} min'} |")
+        add(_row(_cell(item["title"]), _minutes(item["planned_minutes"] or 0),
+                 "—" if actual is None else _minutes(actual)))
     if agenda["actual_minutes"] is not None:
-        add(f"| **Session** | {agenda['planned_minutes']} min | {agenda['actual_minutes']:g} min |")
+        add(_row(_bold(_("Session")), _minutes(agenda["planned_minutes"]), _minutes(agenda["actual_minutes"])))
 
 
 def _rapporteur(report: dict, add) -> None:
-    add("## Summary")
+    add(_heading(2, _("Summary")))
     add("")
-    add(_escape(report["summary"]) if report["summary"] else "_To be written by the rapporteur._")
+    add(_escape(report["summary"]) if report["summary"] else _italic(_("To be written by the rapporteur.")))
     add("")
-    for title, items in (("Key takeaways", report["key_takeaways"]),
-                         ("Calls to action", report["calls_to_action"])):
-        add(f"## {title}")
+    for title, items in ((_("Key takeaways"), report["key_takeaways"]),
+                         (_("Calls to action"), report["calls_to_action"])):
+        add(_heading(2, title))
         add("")
         if items:
             for i, item in enumerate(items, 1):
                 add(f"{i}. {_escape(item)}")
         else:
-            add("_To be written by the rapporteur (up to three)._")
+            add(_italic(_("To be written by the rapporteur (up to three).")))
         add("")
 
 
 def _question(prompt: dict, q: dict, add) -> None:
     labels = option_labels(prompt)
     add("")
-    add(f"### {prompt['order']}. {_escape(prompt['text'])}")
+    add(_heading(3, f"{prompt['order']}. {_escape(prompt['text'])}"))
     add("")
-    kind = "several options allowed" if prompt["kind"] == "multiple" else "one option"
+    kind = _("several options allowed") if prompt["kind"] == "multiple" else _("one option")
     if prompt["opened_at"] is None:
-        add("_Not opened during the session._")
+        add(_italic(_("Not opened during the session.")))
         add("")
-    add(f"{q['votes_total']} participants voted ({q['voters']['onsite']} onsite, "
-        f"{q['voters']['online']} online; {kind}).")
+    # English says "participants" for one too, as the HTML report does.
+    add(ngettext("%(num)d participants voted (%(onsite)d onsite, %(online)d online; %(kind)s).",
+                 "%(num)d participants voted (%(onsite)d onsite, %(online)d online; %(kind)s).",
+                 q["votes_total"], onsite=q["voters"]["onsite"], online=q["voters"]["online"], kind=kind))
     add("")
-    add("| Option | Votes | Share | Onsite | Online |")
+    add(_row(_("Option"), _("Votes"), _("Share"), _("Onsite"), _("Online")))
     add("|---|---:|---:|---:|---:|")
     for o in prompt["options"]:
-        add(f"| {_cell(o['label'])} | {o['count']} | {percent(o['count'], q['votes_total'])} "
-            f"| {o['onsite']} | {o['online']} |")
+        add(_row(_cell(o["label"]), o["count"], percent(o["count"], q["votes_total"]), o["onsite"], o["online"]))
     shown = [p for p in prompt["positions"] if p["status"] != "hidden"]
     if not shown:
         add("")
-        add("No positions were submitted.")
+        add(_("No positions were submitted."))
         return
-    for title, key in (("Most agreed positions", "most_agreed"),
-                       ("Most contested positions", "most_contested"),
-                       ("Agreed by both onsite and online participants", "agreed_by_both")):
+    for title, key in ((_("Most agreed positions"), "most_agreed"),
+                       (_("Most contested positions"), "most_contested"),
+                       (_("Agreed by both onsite and online participants"), "agreed_by_both")):
         add("")
-        add(f"**{title}**")
+        add(_bold(title))
         add("")
         if q[key]:
             for p in q[key]:
                 add(_position_line(p, labels))
         else:
-            add("- none")
+            add("- " + _("none"))
     add("")
-    add(f"**All positions ({len(shown)})**")
+    add(_bold(_("All positions (%(count)d)", count=len(shown))))
     add("")
     for p in shown:
         line = _position_line(p, labels)
         if p["status"] == "pending":
-            line += " _(awaiting approval)_"
+            line += " " + _italic("(" + _("awaiting approval") + ")")
         if p.get("pinned"):
-            line += " _(pinned)_"
+            line += " " + _italic("(" + _("pinned") + ")")
         add(line)
 
 
 def _moderation(moderation: dict, add) -> None:
     add("")
-    add("## Moderation")
+    add(_heading(2, _("Moderation")))
     add("")
     actions = moderation["actions"]
     if actions:
         add("- " + "; ".join(action_text(a, n) for a, n in actions.items()))
     else:
-        add("- no moderator actions recorded")
-    add(f"- {plural(moderation['hidden_positions'], 'position')} hidden (left out of this report), "
-        f"{moderation['pending_positions']} left awaiting approval")
+        add("- " + _("no moderator actions recorded"))
+    add("- " + ngettext("%(num)d position hidden (left out of this report), %(pending)d left awaiting approval",
+                        "%(num)d positions hidden (left out of this report), %(pending)d left awaiting approval",
+                        moderation["hidden_positions"], pending=moderation["pending_positions"]))
     for r in moderation["hide_reasons"]:
         add(f"  - {_escape(r['reason'])}: {r['count']}")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from ..db_types import utcnow
-from ..errors import Invalid
+from ..errors import N_, Invalid
 from ..extensions import db
 from ..workshops.models import Workshop
 from ..floor.summary import speaking_sentence
 from .models import ITEM_MAX_LENGTH, MAX_ITEMS, WorkshopReport
+from .text import attendance_label
 
-SESSION_FORMAT = "Round table, hybrid"
+#: The report's session format when the session record gives none (translated where the report is built).
+SESSION_FORMAT = N_("Round table, hybrid")
 TOP = 3
 
 
@@ -20,21 +23,33 @@ def report_for(workshop: Workshop) -> WorkshopReport | None:
     return db.session.scalar(select(WorkshopReport).where(WorkshopReport.workshop_id == workshop.id))
 
 
-def _clean_items(items, label: str) -> list[str]:
+def _clean_items(items, key: str) -> list[str]:
+    """The non-blank entries of `key_takeaways` or `calls_to_action`, checked."""
     cleaned = [str(item).strip() for item in (items or []) if str(item or "").strip()]
+    takeaways = key == "key_takeaways"
     if len(cleaned) > MAX_ITEMS:
-        raise Invalid(f"Give at most {MAX_ITEMS} {label}.")
+        if takeaways:
+            raise Invalid.ngettext("Give at most %(num)d key takeaway.", "Give at most %(num)d key takeaways.",
+                                   MAX_ITEMS)
+        raise Invalid.ngettext("Give at most %(num)d call to action.", "Give at most %(num)d calls to action.",
+                               MAX_ITEMS)
     for item in cleaned:
         if len(item) > ITEM_MAX_LENGTH:
-            raise Invalid(f"Each of the {label} may have at most {ITEM_MAX_LENGTH} characters.")
+            if takeaways:
+                raise Invalid.ngettext("Each of the key takeaways may have at most %(num)d character.",
+                                       "Each of the key takeaways may have at most %(num)d characters.",
+                                       ITEM_MAX_LENGTH)
+            raise Invalid.ngettext("Each of the calls to action may have at most %(num)d character.",
+                                   "Each of the calls to action may have at most %(num)d characters.",
+                                   ITEM_MAX_LENGTH)
     return cleaned
 
 
 def update_report(workshop: Workshop, *, key_takeaways, calls_to_action, summary: str,
                   gender_balance: str, moderators: str) -> WorkshopReport:
     """Store the rapporteur's fields (at most three takeaways and three calls to action)."""
-    takeaways = _clean_items(key_takeaways, "key takeaways")
-    calls = _clean_items(calls_to_action, "calls to action")
+    takeaways = _clean_items(key_takeaways, "key_takeaways")
+    calls = _clean_items(calls_to_action, "calls_to_action")
     report = report_for(workshop)
     if report is None:
         report = WorkshopReport(workshop_id=workshop.id)
@@ -130,11 +145,18 @@ def igf_report(workshop: Workshop, document: dict) -> dict:
             "agreed_by_both": agreed_by_both(visible),
         })
     record = document.get("session") or {}
-    moderators = moderators or ", ".join(f"{name} ({desk})" for desk, name in (record.get("moderators") or {}).items()
-                                         if name)
-    session_format = record.get("format") or SESSION_FORMAT
-    if record.get("format") and record.get("duration_minutes"):
-        session_format = f"{record['format']}, {record['duration_minutes']} minutes, hybrid"
+    moderators = moderators or ", ".join(f"{name} ({attendance_label(desk)})"
+                                         for desk, name in (record.get("moderators") or {}).items() if name)
+    # The report's prose is in the language of the request (English from the command line); the
+    # record's format is stored in English (workshops/record.py FORMATS) and translated here.
+    stored_format = record.get("format")
+    if not stored_format:
+        session_format = gettext(SESSION_FORMAT)
+    elif record.get("duration_minutes"):
+        session_format = ngettext("%(format)s, %(num)d minute, hybrid", "%(format)s, %(num)d minutes, hybrid",
+                                  record["duration_minutes"], format=gettext(stored_format))
+    else:
+        session_format = gettext(stored_format)
     return {
         "interventions": speaking_sentence(document["floor"]) if document.get("floor") else None,
         "session": {

@@ -3,38 +3,55 @@
 from __future__ import annotations
 
 from babel import Locale
+from flask_babel import gettext, lazy_gettext, ngettext
 
+#: Stakeholder groups as the reports name them (in the page's language).
 GROUP_LABELS = {
-    "government": "Government",
-    "civil_society": "Civil society",
-    "private_sector": "Private sector",
-    "technical_community": "Technical community",
-    "academia": "Academia",
-    "intergovernmental": "Intergovernmental organisations",
-    "media": "Media",
-    "other": "Other",
-    "unspecified": "Not specified",
+    "government": lazy_gettext("Government"),
+    "civil_society": lazy_gettext("Civil society"),
+    "private_sector": lazy_gettext("Private sector"),
+    "technical_community": lazy_gettext("Technical community"),
+    "academia": lazy_gettext("Academia"),
+    "intergovernmental": lazy_gettext("Intergovernmental organisations"),
+    "media": lazy_gettext("Media"),
+    "other": lazy_gettext("Other"),
+    "unspecified": lazy_gettext("Not specified"),
 }
 
-ACTION_LABELS = {
-    "open_prompt": ("question opened", "questions opened"),
-    "close_prompt": ("question closed", "questions closed"),
-    "show_results": ("results shown", "results shown"),
-    "hide_results": ("results hidden", "results hidden"),
-    "approve": ("position approved", "positions approved"),
-    "hide": ("position hidden", "positions hidden"),
-    "pin": ("position pinned", "positions pinned"),
-    "unpin": ("position unpinned", "positions unpinned"),
-    "end_workshop": ("workshop ended", "workshop ended"),
-    "add_speaker": ("speaker added to the queue", "speakers added to the queue"),
-    "call_speaker": ("speaker called", "speakers called"),
-    "end_speech": ("speech ended", "speeches ended"),
-    "remove_hand": ("hand removed from the queue", "hands removed from the queue"),
-    "move_hand": ("hand moved in the queue", "hands moved in the queue"),
-    "set_floor": ("floor setting changed", "floor settings changed"),
-    "advance_agenda": ("agenda step", "agenda steps"),
-    "invite": ("role link made", "role links made"),
-    "revoke": ("role links revoked", "role links revoked"),
+
+def _action_counts(action: str, count: int) -> str | None:
+    """'3 positions hidden': one ngettext per moderator action (each language has its own plural forms)."""
+    texts = {
+        "open_prompt": lambda: ngettext("%(num)d question opened", "%(num)d questions opened", count),
+        "close_prompt": lambda: ngettext("%(num)d question closed", "%(num)d questions closed", count),
+        "show_results": lambda: ngettext("%(num)d results shown", "%(num)d results shown", count),
+        "hide_results": lambda: ngettext("%(num)d results hidden", "%(num)d results hidden", count),
+        "approve": lambda: ngettext("%(num)d position approved", "%(num)d positions approved", count),
+        "hide": lambda: ngettext("%(num)d position hidden", "%(num)d positions hidden", count),
+        "pin": lambda: ngettext("%(num)d position pinned", "%(num)d positions pinned", count),
+        "unpin": lambda: ngettext("%(num)d position unpinned", "%(num)d positions unpinned", count),
+        "end_workshop": lambda: ngettext("%(num)d workshop ended", "%(num)d workshop ended", count),
+        "add_speaker": lambda: ngettext("%(num)d speaker added to the queue", "%(num)d speakers added to the queue",
+                                        count),
+        "call_speaker": lambda: ngettext("%(num)d speaker called", "%(num)d speakers called", count),
+        "end_speech": lambda: ngettext("%(num)d speech ended", "%(num)d speeches ended", count),
+        "remove_hand": lambda: ngettext("%(num)d hand removed from the queue", "%(num)d hands removed from the queue",
+                                        count),
+        "move_hand": lambda: ngettext("%(num)d hand moved in the queue", "%(num)d hands moved in the queue", count),
+        "set_floor": lambda: ngettext("%(num)d floor setting changed", "%(num)d floor settings changed", count),
+        "advance_agenda": lambda: ngettext("%(num)d agenda step", "%(num)d agenda steps", count),
+        "invite": lambda: ngettext("%(num)d role link made", "%(num)d role links made", count),
+        "revoke": lambda: ngettext("%(num)d role links revoked", "%(num)d role links revoked", count),
+    }
+    text = texts.get(action)
+    return text() if text else None
+
+
+#: Things the reports count: "1 hand", "3 positions".
+_COUNTED = {
+    "hand": lambda n: ngettext("%(num)d hand", "%(num)d hands", n),
+    "position": lambda n: ngettext("%(num)d position", "%(num)d positions", n),
+    "participant": lambda n: ngettext("%(num)d participant", "%(num)d participants", n),
 }
 
 
@@ -47,17 +64,37 @@ def country_name(code: str) -> str:
 
 
 def action_text(action: str, count: int) -> str:
-    """'3 positions hidden', '1 question opened'."""
-    singular, plural = ACTION_LABELS.get(action, (action, action))
-    return f"{count} {singular if count == 1 else plural}"
+    """'3 positions hidden', '1 question opened' (an unknown action: '2 its_name')."""
+    return _action_counts(action, count) or f"{count} {action}"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 hand', '3 positions': translated for the nouns the reports count (_COUNTED), else English."""
+    counted = _COUNTED.get(singular) if plural_form is None else None
+    if counted is not None:
+        return counted(count)
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
+def attendance_label(attendance: str | None) -> str:
+    """'onsite' or 'online' in the report's language (anything else as it is)."""
+    return {"onsite": gettext("onsite"), "online": gettext("online")}.get(attendance, attendance or "")
+
+
+def kind_label(kind: str | None) -> str:
+    """A speech's kind: 'point of order' or 'speech'."""
+    return gettext("point of order") if kind == "point_of_order" else gettext("speech")
+
+
+def status_label(status: str) -> str:
+    """A workshop's status: 'draft', 'live' or 'ended'."""
+    labels = {"draft": gettext("draft"), "live": gettext("live"), "ended": gettext("ended")}
+    return labels.get(status, status)
+
+
 def group_label(group: str | None) -> str:
-    return GROUP_LABELS.get(group or "unspecified", group or "Not specified")
+    label = GROUP_LABELS.get(group or "unspecified")
+    return str(label) if label is not None else group
 
 
 def percent(part: int, whole: int) -> str:
@@ -66,9 +103,11 @@ def percent(part: int, whole: int) -> str:
 
 def duration_text(minutes: int | None) -> str:
     if minutes is None:
-        return "not recorded"
+        return gettext("not recorded")
     hours, mins = divmod(minutes, 60)
-    return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
+    if hours:
+        return gettext("%(hours)d h %(minutes)02d min", hours=hours, minutes=mins)
+    return gettext("%(minutes)d min", minutes=mins)
 
 
 def seconds_text(seconds: int | None) -> str:
@@ -76,7 +115,9 @@ def seconds_text(seconds: int | None) -> str:
     if seconds is None:
         return "—"
     minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+    if minutes:
+        return gettext("%(minutes)d min %(seconds)02d s", minutes=minutes, seconds=rest)
+    return gettext("%(seconds)d s", seconds=rest)
 
 
 def option_labels(prompt: dict) -> dict[int, str]:

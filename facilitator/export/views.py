@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+from contextlib import nullcontext
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -73,9 +76,9 @@ def summary(code: str):
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(exc.translated(), "error")
         else:
-            flash("Report saved.", "info")
+            flash(_("Report saved."), "info")
             if request.form.get("next") == "console":  # the rapporteur's form on the live page
                 return redirect(url_for("moderation.console", code=workshop.code) + "#report")
             return redirect(url_for("export.summary", code=workshop.code))
@@ -94,7 +97,10 @@ def download(code: str, fmt: str):
     if refused is not None:
         return refused
     buffer = io.BytesIO()  # about 1 MB for 5,000 participants and 1,500 positions
-    write_export(workshop, fmt, buffer)
+    # Documents for people (HTML, Markdown) are in the page's language; data files (JSON, CSV)
+    # are the same whoever downloads them, as from the command line: English prose.
+    with force_locale("en") if fmt in ("json", "csv") else nullcontext():
+        write_export(workshop, fmt, buffer)
     buffer.seek(0)
     response = send_file(buffer, mimetype=FORMATS[fmt].mimetype, as_attachment=fmt != "html",
                          download_name=filename(workshop, fmt))

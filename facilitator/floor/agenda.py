@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..db_types import utcnow
-from ..errors import Closed, Invalid
+from ..errors import N_, Closed, Invalid
 from ..extensions import db
 from ..live.outbox import emit_after_commit
 from ..live.rooms import everyone
@@ -28,7 +28,10 @@ def items(workshop: Workshop) -> list[dict]:
                 prompts_by_order = dict(db.session.execute(
                     select(Prompt.order, Prompt.id).where(Prompt.workshop_id == workshop.id)).all())
             prompt_id = prompts_by_order.get(item["prompt"])
-        plan.append({"title": item.get("title", ""), "minutes": item.get("minutes"), "prompt_id": prompt_id})
+        entry = {"title": item.get("title", ""), "minutes": item.get("minutes"), "prompt_id": prompt_id}
+        if item.get("translations"):
+            entry["translations"] = item["translations"]
+        plan.append(entry)
     return plan
 
 
@@ -63,10 +66,12 @@ def _move(workshop: Workshop, item: int, now: datetime) -> bool:
 def advance_agenda(workshop: Workshop, actor, item: int) -> dict:
     """Move the agenda to an item (also back); it never opens or closes a prompt."""
     if workshop.is_ended:
-        raise Closed("This workshop has ended; the agenda is closed.")
+        raise Closed(N_("This workshop has ended; the agenda is closed."))
     plan = items(workshop)
     if not 0 <= item < len(plan):
-        raise Invalid(f"The agenda has items 0 to {len(plan) - 1}." if plan else "The agenda has no items.")
+        if not plan:
+            raise Invalid(N_("The agenda has no items."))
+        raise Invalid(N_("The agenda has items 0 to %(last)d."), last=len(plan) - 1)
     if _move(workshop, item, utcnow()):
         record_action(workshop.id, actor, "advance_agenda", reason=plan[item]["title"][:200])
     return agenda_payload(workshop)

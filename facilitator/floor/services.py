@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..db_types import utcnow
-from ..errors import Closed, Conflict, Invalid, NotFound
+from ..errors import N_, Closed, Conflict, Invalid, NotFound
 from ..extensions import db
 from ..fields import one_line
 from ..live.outbox import mark_after_commit
@@ -75,7 +75,7 @@ def _changed(workshop_id: int) -> None:
 
 def _usable(workshop: Workshop) -> None:
     if workshop.is_ended:
-        raise Closed("This workshop has ended; the floor is closed.")
+        raise Closed(N_("This workshop has ended; the floor is closed."))
 
 
 def _open_prompt_id(workshop_id: int) -> int | None:
@@ -85,7 +85,7 @@ def _open_prompt_id(workshop_id: int) -> int | None:
 def _check_kind(kind: str | None) -> str:
     kind = kind or "speak"
     if kind not in KINDS:
-        raise Invalid("The kind must be speak or point_of_order.")
+        raise Invalid(N_("The kind must be speak or point_of_order."))
     return kind
 
 
@@ -97,12 +97,12 @@ def raise_hand(participant: Participant, kind: str | None = None, note: str | No
     kind = _check_kind(kind)
     floor = floor_of(workshop.id)
     if kind == "speak" and not floor.is_open:
-        raise Closed("The floor is not open for requests right now. A point of order is always heard.")
+        raise Closed(N_("The floor is not open for requests right now. A point of order is always heard."))
     waiting = db.session.scalar(select(Hand.id).where(Hand.participant_id == participant.id, Hand.kind == kind,
                                                       Hand.status == "waiting"))
     if waiting is not None:
-        raise Conflict("You have already asked for the floor." if kind == "speak"
-                       else "You have already raised a point of order.")
+        raise Conflict(N_("You have already asked for the floor.") if kind == "speak"
+                       else N_("You have already raised a point of order."))
     hand = Hand(workshop_id=workshop.id, participant_id=participant.id,
                 name=one_line(name) or participant.display_name, attendance=participant.attendance,
                 stakeholder_group=participant.stakeholder_group, kind=kind, note=one_line(note),
@@ -112,7 +112,7 @@ def raise_hand(participant: Participant, kind: str | None = None, note: str | No
         with db.session.begin_nested():
             db.session.add(hand)
     except IntegrityError:  # the same participant's concurrent request won the race
-        raise Conflict("You have already asked for the floor.") from None
+        raise Conflict(N_("You have already asked for the floor.")) from None
     _changed(workshop.id)
     return hand, _newest_place(hand, floor)
 
@@ -144,7 +144,7 @@ def place_of(hand: Hand, waiting: list[Hand]) -> int:
 def _hand(workshop_id: int, hand_id: int) -> Hand:
     hand = db.session.get(Hand, hand_id)
     if hand is None or hand.workshop_id != workshop_id:
-        raise NotFound("That hand is not in this workshop's queue.")
+        raise NotFound(N_("That hand is not in this workshop's queue."))
     return hand
 
 
@@ -163,10 +163,10 @@ def lower_hand(participant: Participant, hand_id: int) -> Hand:
     """Withdraw one's own waiting hand (someone else's is not_found)."""
     hand = db.session.get(Hand, hand_id)
     if hand is None or hand.participant_id != participant.id:
-        raise NotFound("That is not one of your hands.")
+        raise NotFound(N_("That is not one of your hands."))
     _usable(db.session.get(Workshop, participant.workshop_id))
     if hand.status != "waiting":
-        raise Conflict("That hand is not waiting any more.")
+        raise Conflict(N_("That hand is not waiting any more."))
     _leave_queue(hand, "lowered")
     db.session.flush()
     return hand
@@ -178,11 +178,11 @@ def add_speaker(workshop: Workshop, actor, name: str, attendance: str, stakehold
     _usable(workshop)
     name = one_line(name)
     if not name or len(name) > 80:
-        raise Invalid("Give the speaker's name (1 to 80 characters).")
+        raise Invalid(N_("Give the speaker's name (1 to 80 characters)."))
     if attendance not in CHANNELS:
-        raise Invalid("Attendance must be onsite or online.")
+        raise Invalid(N_("Attendance must be onsite or online."))
     if stakeholder_group and stakeholder_group not in STAKEHOLDER_GROUPS:
-        raise Invalid("That is not one of the stakeholder groups.")
+        raise Invalid(N_("That is not one of the stakeholder groups."))
     hand = Hand(workshop_id=workshop.id, name=name, attendance=attendance, stakeholder_group=stakeholder_group or None,
                 kind=_check_kind(kind), note=one_line(note), prompt_id=_open_prompt_id(workshop.id),
                 added_by="moderator", status="waiting", raised_at=utcnow())
@@ -203,7 +203,7 @@ def call_speaker(workshop: Workshop, actor, hand_id: int) -> Hand:
     hand = _hand(workshop.id, hand_id)
     _usable(workshop)
     if hand.status != "waiting":
-        raise Conflict("That hand is not waiting in the queue.")
+        raise Conflict(N_("That hand is not waiting in the queue."))
     now = utcnow()
     running = current_speech(workshop.id)
     if running is not None:
@@ -223,7 +223,7 @@ def call_next(workshop: Workshop, actor) -> Hand:
     _usable(workshop)
     waiting = queue(workshop.id)
     if not waiting:
-        raise Conflict("Nobody is waiting for the floor.")
+        raise Conflict(N_("Nobody is waiting for the floor."))
     return call_speaker(workshop, actor, waiting[0].id)
 
 
@@ -232,7 +232,7 @@ def end_speech(workshop: Workshop, actor) -> Hand:
     _usable(workshop)
     running = current_speech(workshop.id)
     if running is None:
-        raise Conflict("Nobody has the floor.")
+        raise Conflict(N_("Nobody has the floor."))
     _finish(running, utcnow())
     record_action(workshop.id, actor, "end_speech", reason=running.name)
     _changed(workshop.id)
@@ -245,7 +245,7 @@ def remove_hand(workshop: Workshop, actor, hand_id: int, reason: str | None = No
     hand = _hand(workshop.id, hand_id)
     _usable(workshop)
     if hand.status != "waiting":
-        raise Conflict("That hand is not waiting in the queue.")
+        raise Conflict(N_("That hand is not waiting in the queue."))
     hand.reason = one_line(reason)
     _leave_queue(hand, "removed")
     record_action(workshop.id, actor, "remove_hand", reason=reason)
@@ -258,9 +258,9 @@ def move_hand(workshop: Workshop, actor, hand_id: int, place: int) -> Hand:
     hand = _hand(workshop.id, hand_id)
     _usable(workshop)
     if hand.status != "waiting":
-        raise Conflict("That hand is not waiting in the queue.")
+        raise Conflict(N_("That hand is not waiting in the queue."))
     if place < 1:
-        raise Invalid("The place is a number from 1.")
+        raise Invalid(N_("The place is a number from 1."))
     waiting = queue(workshop.id)
     hand.manual_place = min(place, len(waiting))
     hand.moved_at = utcnow()
@@ -276,7 +276,7 @@ def set_floor(workshop: Workshop, actor, is_open: bool | None = None, speaking_s
     _usable(workshop)
     if speaking_seconds is not None and speaking_seconds != 0 and not (
             SPEAKING_SECONDS[0] <= speaking_seconds <= SPEAKING_SECONDS[1]):
-        raise Invalid("The speaking time is 0 (no limit) or from 30 to 1800 seconds.")
+        raise Invalid(N_("The speaking time is 0 (no limit) or from 30 to 1800 seconds."))
     floor = floor_of(workshop.id)
     if is_open is not None:
         floor.is_open = is_open

@@ -3,6 +3,7 @@ stakeholder group, and the time spent on each agenda item against the plan."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..extensions import db
@@ -66,5 +67,6 @@ def speaking_sentence(floor: dict) -> str | None:
         return None
     seconds = onsite["seconds"] + online["seconds"]
     share = round(100 * online["seconds"] / seconds) if seconds else 0
-    return (f"Interventions: {onsite['speeches']} in the room, {online['speeches']} online; "
-            f"online participants had {share} % of the speaking time.")
+    return gettext("Interventions: %(onsite)d in the room, %(online)d online; "
+                   "online participants had %(share)d %% of the speaking time.",
+                   onsite=onsite["speeches"], online=online["speeches"], share=share)

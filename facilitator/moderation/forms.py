@@ -9,18 +9,19 @@ from .services import ACTIONS
 
 
 class PromptActionForm(Form):
-    prompt_id = IdField("Question", validators=[required_value])
+    prompt_id = IdField(lazy_gettext("Question"), validators=[required_value])
 
 
 class ShowResultsForm(Form):
-    prompt_id = IdField("Question", validators=[required_value])
-    visible = StrictBooleanField("Show results", validators=[required_value])
+    prompt_id = IdField(lazy_gettext("Question"), validators=[required_value])
+    visible = StrictBooleanField(lazy_gettext("Show results"), validators=[required_value])
 
 
 class ModeratePositionForm(Form):
-    position_id = IdField("Position", validators=[required_value])
-    action = SelectField("Action", choices=choices([(a, a) for a in ACTIONS]), validators=[InputRequired()])
-    reason = StrictStringField("Reason (optional)", validators=[max_length(500)])
+    position_id = IdField(lazy_gettext("Position"), validators=[required_value])
+    action = SelectField(lazy_gettext("Action"), choices=choices([(a, a) for a in ACTIONS]),
+                         validators=[InputRequired()])
+    reason = StrictStringField(lazy_gettext("Reason (optional)"), validators=[max_length(500)])
 
 
 class EndWorkshopForm(Form):
@@ -33,11 +34,13 @@ INVITE_ROLES = ("moderator:onsite", "moderator:online", "rapporteur")
 class InviteForm(Form):
     """A new link: a moderator at a desk, or the rapporteur."""
 
-    role = SelectField("Role", choices=choices([(r, r) for r in INVITE_ROLES]), validators=[InputRequired()])
+    role = SelectField(lazy_gettext("Role"), choices=choices([(r, r) for r in INVITE_ROLES]),
+                       validators=[InputRequired()])
 
 
 class RevokeForm(Form):
-    role = SelectField("Role", choices=choices([("moderator", "moderator"), ("rapporteur", "rapporteur")]),
+    role = SelectField(lazy_gettext("Role"),
+                       choices=choices([("moderator", "moderator"), ("rapporteur", "rapporteur")]),
                        validators=[InputRequired()])
 
 

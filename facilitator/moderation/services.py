@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import Invalid, NotFound
+from ..errors import N_, Invalid, NotFound
 from ..extensions import db
 from ..floor.agenda import close_clock, follow_prompt
 from ..floor.services import end_running_speech
@@ -88,10 +88,10 @@ def moderate_position(workshop: Workshop, position_id: int, action: str, actor: 
     """Approve, hide, pin or unpin a position, and log it."""
     position = db.session.get(Position, position_id)
     if position is None or position.prompt.workshop_id != workshop.id:
-        raise NotFound("That position does not exist in this workshop.")
+        raise NotFound(N_("That position does not exist in this workshop."))
     workshop.ensure_not_ended()
     if action not in ACTIONS:
-        raise Invalid("The action must be approve, hide, pin or unpin.")
+        raise Invalid(N_("The action must be approve, hide, pin or unpin."))
     was_visible = position.status == "visible"
     if action == "approve":
         position.status = "visible"
@@ -100,7 +100,7 @@ def moderate_position(workshop: Workshop, position_id: int, action: str, actor: 
         position.pinned = False
     elif action == "pin":
         if position.status == "hidden":
-            raise Invalid("Approve a hidden position before pinning it.")
+            raise Invalid(N_("Approve a hidden position before pinning it."))
         position.status = "visible"
         position.pinned = True
     else:

@@ -14,9 +14,11 @@ from urllib.parse import parse_qs, urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..errors import DomainError, RateLimited, invalid_from_form
 from ..extensions import db
+from ..i18n import localized
 from ..participation.connection import SESSION_MODERATOR_TOKENS, keep_token, staff_identity
 from ..participation.forms import STAKEHOLDER_LABELS
 from ..participation.snapshot import build_state
@@ -76,7 +78,7 @@ def console(code: str):
 def render_console(workshop: Workshop, identity: Identity, state: dict | None = None,
                    confirm: dict | None = None):
     """The console page; `confirm` asks before an action that ends a live vote or the workshop."""
-    state = state or build_state(workshop, identity)
+    state = localized(state or build_state(workshop, identity))
     new_link = session.pop("new_role_link", None)
     if new_link and new_link.get("code") != workshop.code:
         new_link = None
@@ -114,7 +116,7 @@ def _moderate(code: str, form_class, action, success: str, anchor: str = "", eve
     form = form_class()
     try:
         if not form.validate_on_submit():
-            raise invalid_from_form(form.errors)
+            raise invalid_from_form(form.errors, form)
         if event is not None and request.form.get("confirm") != "yes":
             state = build_state(workshop, identity)
             prompt_id = getattr(getattr(form, "prompt_id", None), "data", None)
@@ -127,7 +129,7 @@ def _moderate(code: str, form_class, action, success: str, anchor: str = "", eve
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(exc.translated(), "error")
     else:
         flash(message, "info")
     return redirect(console_url(workshop, anchor))
@@ -199,7 +201,7 @@ def revoke(code: str):
         role = form.role.data
         count = revoke_links(workshop, role)
         record_action(workshop.id, actor, "revoke", reason=role)
-        return _("%(n)d link(s) revoked.", n=count)
+        return ngettext("%(num)d link revoked.", "%(num)d links revoked.", count)
 
     return _moderate(code, RevokeForm, apply, "", "invite")
 

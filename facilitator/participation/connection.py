@@ -12,7 +12,7 @@ from flask import request, session
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
-from ..errors import NotFound
+from ..errors import N_, NotFound
 from ..extensions import db
 from ..ratelimit import hit
 from ..workshops.models import Workshop, valid_code
@@ -74,20 +74,20 @@ def identify(auth: dict | None) -> tuple[WorkshopRef, Identity]:
     workshop = workshop_ref(_auth_text(auth, "workshop", 32))
     if workshop is None:
         hit("lookup", address)
-        raise NotFound("Unknown workshop.")
+        raise NotFound(N_("Unknown workshop."))
     token = _auth_text(auth, "moderator_token", 200)  # the key of every role link (CONTRACT §6)
     staff = staff_identity(workshop, token)
     if staff is not None:
         return workshop, staff
     if token is not None:
         hit("lookup", address)
-        raise NotFound("That moderator token is not valid for this workshop.")
+        raise NotFound(N_("That moderator token is not valid for this workshop."))
     token = _auth_text(auth, "participant_token", 200)
     if token is not None:
         participant_id = participant_id_for(workshop.id, token)
         if participant_id is None:
             hit("lookup", address)
-            raise NotFound("That participant token is not valid for this workshop.")
+            raise NotFound(N_("That participant token is not valid for this workshop."))
         return workshop, Identity("participant", workshop.id, participant_id)
     if auth.get("screen") is True:
         return workshop, Identity("screen", workshop.id)

@@ -6,9 +6,10 @@ import time
 from functools import wraps
 
 from flask import current_app, request
+from flask_babel import gettext
 from sqlalchemy.exc import OperationalError
 
-from ..errors import DomainError, Forbidden, Invalid
+from ..errors import N_, DomainError, Forbidden, Invalid
 from ..extensions import db, socketio
 from ..fields import validated  # noqa: F401  (the handlers' one validation path)
 from ..live import NAMESPACE
@@ -17,9 +18,9 @@ from ..workshops.roles import link_is_active
 from .connection import identity_of
 
 ROLE_MESSAGES = {
-    "participant": "Join the workshop first.",
-    "moderator": "Only moderators can do that.",
-    "staff": "Only moderators and the rapporteur can do that.",
+    "participant": N_("Join the workshop first."),
+    "moderator": N_("Only moderators can do that."),
+    "staff": N_("Only moderators and the rapporteur can do that."),
 }
 
 
@@ -53,11 +54,11 @@ def live_event(name: str, role: str | None = None, write: bool = True, limit: st
             try:
                 identity = identity_of(request.sid)
                 if identity is None:
-                    raise Forbidden("This connection is not identified; reconnect.")
+                    raise Forbidden(N_("This connection is not identified; reconnect."))
                 if role == "staff" and not identity.is_staff or role not in (None, "staff") and identity.role != role:
-                    raise Forbidden(ROLE_MESSAGES.get(role, "You are not allowed to do that."))
+                    raise Forbidden(ROLE_MESSAGES.get(role))
                 if identity.link_id is not None and not link_is_active(identity.link_id):
-                    raise Forbidden("This link was revoked. Ask the organizer for a new one.")
+                    raise Forbidden(N_("This link was revoked. Ask the organizer for a new one."))
                 if write:
                     hit("write", identity.workshop_id, identity.participant_id or request.sid)
                 if limit is not None:
@@ -65,7 +66,7 @@ def live_event(name: str, role: str | None = None, write: bool = True, limit: st
                 if payload is None:
                     payload = {}
                 if not isinstance(payload, dict):
-                    raise Invalid("The payload must be a JSON object.")
+                    raise Invalid(N_("The payload must be a JSON object."))
                 return _retrying_when_locked(fn, identity, payload)
             except DomainError as exc:
                 db.session.rollback()
@@ -73,8 +74,8 @@ def live_event(name: str, role: str | None = None, write: bool = True, limit: st
             except Exception:
                 db.session.rollback()
                 current_app.logger.exception("event %s failed", name)
-                return {"ok": False, "error": {"code": "invalid",
-                                               "message": "Something went wrong on the server; nothing was changed. Please try again."}}
+                message = gettext("Something went wrong on the server; nothing was changed. Please try again.")
+                return {"ok": False, "error": {"code": "invalid", "message": message}}
 
         socketio.on_event(name, handler, namespace=NAMESPACE)
         return fn
@@ -85,4 +86,4 @@ def live_event(name: str, role: str | None = None, write: bool = True, limit: st
 @socketio.on("*", namespace=NAMESPACE)
 def on_unknown_event(event, *args):
     """Any other event still gets an acknowledgement (CONTRACT §12), saying it is unknown."""
-    return Invalid("There is no such event.").to_ack()
+    return Invalid(N_("There is no such event.")).to_ack()

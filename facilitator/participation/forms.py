@@ -8,7 +8,7 @@ import pycountry
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from wtforms import RadioField, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
@@ -18,14 +18,14 @@ from .models import REACTION_VALUES, STAKEHOLDER_GROUPS
 from .snapshot import PAGE_MAX
 
 STAKEHOLDER_LABELS = {
-    "government": _l("Government"),
-    "civil_society": _l("Civil society"),
-    "private_sector": _l("Private sector"),
-    "technical_community": _l("Technical community"),
-    "academia": _l("Academia"),
-    "intergovernmental": _l("Intergovernmental organization"),
-    "media": _l("Media"),
-    "other": _l("Other"),
+    "government": lazy_gettext("Government"),
+    "civil_society": lazy_gettext("Civil society"),
+    "private_sector": lazy_gettext("Private sector"),
+    "technical_community": lazy_gettext("Technical community"),
+    "academia": lazy_gettext("Academia"),
+    "intergovernmental": lazy_gettext("Intergovernmental organization"),
+    "media": lazy_gettext("Media"),
+    "other": lazy_gettext("Other"),
 }
 
 
@@ -49,27 +49,28 @@ def country_code(value):
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError("must be a country code")
+        raise ValueError(_("must be a country code"))
     value = one_line(value)
     return value.upper() if value else None
 
 
 class JoinForm(Form):
     attendance = RadioField(
-        _l("Where are you taking part from?"),
-        choices=choices([("onsite", _l("In the room")), ("online", _l("Online"))]),
-        validators=[InputRequired(_l("Choose in the room or online."))],
+        lazy_gettext("Where are you taking part from?"),
+        choices=choices([("onsite", lazy_gettext("In the room")), ("online", lazy_gettext("Online"))]),
+        validators=[InputRequired(lazy_gettext("Choose in the room or online."))],
     )
     display_name = StrictStringField(
-        _l("Your name (optional)"), validators=[Optional(), max_length(80)],
-        description=_l("Shown to the moderators, and in the speaking queue when you ask to speak; "
-                       "never in reports."))
+        lazy_gettext("Your name (optional)"), validators=[Optional(), max_length(80)],
+        description=lazy_gettext("Shown to the moderators, and in the speaking queue when you ask to speak; "
+                                 "never in reports."))
     stakeholder_group = SelectField(
-        _l("Stakeholder group (optional)"),
-        choices=choices([("", _l("Prefer not to say"))] + [(g, STAKEHOLDER_LABELS[g]) for g in STAKEHOLDER_GROUPS]),
+        lazy_gettext("Stakeholder group (optional)"),
+        choices=choices([("", lazy_gettext("Prefer not to say"))]
+                        + [(g, STAKEHOLDER_LABELS[g]) for g in STAKEHOLDER_GROUPS]),
         validators=[Optional()],
     )
-    country = SelectField(_l("Country (optional)"), choices=[], validators=[Optional()], coerce=country_code)
+    country = SelectField(lazy_gettext("Country (optional)"), choices=[], validators=[Optional()], coerce=country_code)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,31 +78,34 @@ class JoinForm(Form):
 
 
 class VoteForm(Form):
-    prompt_id = IdField("Question", validators=[required_value])
-    option_ids = IdListField("Options", validators=[required_value])
+    prompt_id = IdField(lazy_gettext("Question"), validators=[required_value])
+    option_ids = IdListField(lazy_gettext("Options"), validators=[required_value])
 
 
 class PositionForm(Form):
-    prompt_id = IdField("Question", validators=[required_value])
-    text = StrictStringField("Your position", validators=[required_value])
-    option_id = IdField("The option it argues for", validators=[Optional()])
-    client_id = StrictStringField("Client id", validators=[required_value, not_blank, max_length(64)])
+    prompt_id = IdField(lazy_gettext("Question"), validators=[required_value])
+    text = StrictStringField(lazy_gettext("Your position"), validators=[required_value])
+    option_id = IdField(lazy_gettext("The option it argues for"), validators=[Optional()])
+    client_id = StrictStringField(lazy_gettext("Client id"), validators=[required_value, not_blank, max_length(64)])
+
+
+REACTION_LABELS = {"agree": lazy_gettext("Agree"), "disagree": lazy_gettext("Disagree"), "pass": lazy_gettext("Pass")}
 
 
 class ReactionForm(Form):
-    position_id = IdField("Position", validators=[required_value])
-    value = SelectField("Reaction", choices=choices([(v, v) for v in REACTION_VALUES]),
+    position_id = IdField(lazy_gettext("Position"), validators=[required_value])
+    value = SelectField(lazy_gettext("Reaction"), choices=choices([(v, REACTION_LABELS[v]) for v in REACTION_VALUES]),
                         validators=[InputRequired()])
 
 
 def _page_size(form, field):
     if field.data is not None and not 1 <= field.data <= PAGE_MAX:
-        raise ValidationError(f"must be between 1 and {PAGE_MAX}")
+        raise ValidationError(_("must be between 1 and %(limit)d", limit=PAGE_MAX))
 
 
 class PositionsPageForm(Form):
     """get_positions: a prompt's positions older than before_id, newest first."""
 
-    prompt_id = IdField("Question", validators=[required_value])
-    before_id = IdField("Older than", validators=[Optional()])
-    limit = IdField("How many", validators=[Optional(), _page_size])
+    prompt_id = IdField(lazy_gettext("Question"), validators=[required_value])
+    before_id = IdField(lazy_gettext("Older than"), validators=[Optional()])
+    limit = IdField(lazy_gettext("How many"), validators=[Optional(), _page_size])

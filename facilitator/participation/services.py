@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ..db_types import utcnow
-from ..errors import Closed, Conflict, Invalid, NotFound
+from ..errors import N_, Closed, Conflict, Invalid, NotFound
 from ..fields import clean_text, is_blank, one_line
 from ..extensions import db
 from ..live.outbox import emit_after_commit, mark_after_commit
@@ -33,11 +33,11 @@ def join(workshop: Workshop, attendance: str, display_name: str | None = None,
          stakeholder_group: str | None = None, country: str | None = None) -> tuple[Participant, str]:
     """Add a participant to a workshop; return it and its resume token (shown once)."""
     if workshop.is_ended:
-        raise Closed("This workshop has ended; joining is no longer possible.")
+        raise Closed(N_("This workshop has ended; joining is no longer possible."))
     if attendance not in ATTENDANCES:
-        raise Invalid("Attendance must be 'onsite' or 'online'.")
+        raise Invalid(N_("Attendance must be 'onsite' or 'online'."))
     if stakeholder_group and stakeholder_group not in STAKEHOLDER_GROUPS:
-        raise Invalid("That is not one of the stakeholder groups.")
+        raise Invalid(N_("That is not one of the stakeholder groups."))
     token = secrets.token_urlsafe(32)
     participant = Participant(
         workshop_id=workshop.id,
@@ -75,7 +75,7 @@ def participant_id_for(workshop_id: int, token: str | None) -> int | None:
 def prompt_of(workshop_id: int, prompt_id: int) -> Prompt:
     prompt = db.session.get(Prompt, prompt_id)
     if prompt is None or prompt.workshop_id != workshop_id:
-        raise NotFound("That question does not exist in this workshop.")
+        raise NotFound(N_("That question does not exist in this workshop."))
     return prompt
 
 class ParticipantRef(NamedTuple):
@@ -138,18 +138,18 @@ def cast_vote(participant, prompt_id: int, option_ids: list[int]) -> int:
     conn = db.session.connection()
     row = conn.execute(_PROMPT_FOR_VOTE, {"prompt_id": prompt_id}).first()
     if row is None or row.workshop_id != participant.workshop_id:
-        raise NotFound("That question does not exist in this workshop.")
+        raise NotFound(N_("That question does not exist in this workshop."))
     _, prompt_status, kind, workshop_status = row
     ensure_open(prompt_status, workshop_status)
     chosen = set(option_ids)
     if not chosen:
-        raise Invalid("Choose at least one option.")
+        raise Invalid(N_("Choose at least one option."))
     if len(chosen) != len(option_ids):
-        raise Invalid("An option was given twice.")
+        raise Invalid(N_("An option was given twice."))
     if not chosen <= _option_ids(conn, prompt_id):
-        raise Invalid("That option is not one of this question's options.")
+        raise Invalid(N_("That option is not one of this question's options."))
     if kind == "single" and len(chosen) != 1:
-        raise Invalid("This question takes exactly one option.")
+        raise Invalid(N_("This question takes exactly one option."))
     keys = {"prompt_id": prompt_id, "participant_id": participant.id}
     vote_id, current = _current_choices(conn, keys)
     if vote_id is not None and current == chosen:
@@ -183,17 +183,18 @@ def submit_position(participant: Participant, prompt_id: int, text: str,
     existing = _position_by_client_id(participant, client_id)
     if existing is not None:
         if (existing.prompt_id, existing.text, existing.option_id) != (prompt.id, text, option_id):
-            raise Conflict("This client_id was already used for a different position.")
+            raise Conflict(N_("This client_id was already used for a different position."))
         return existing
     prompt.ensure_open()
     workshop = prompt.workshop
     if is_blank(text):
-        raise Invalid("Your position must not be empty.")
+        raise Invalid(N_("Your position must not be empty."))
     if len(text) > workshop.position_max_length:
-        raise Invalid(f"Your position may have at most {workshop.position_max_length} characters "
-                      f"(it has {len(text)}).")
+        raise Invalid.ngettext("Your position may have at most %(num)d character (it has %(length)d).",
+                               "Your position may have at most %(num)d characters (it has %(length)d).",
+                               workshop.position_max_length, length=len(text))
     if option_id is not None and option_id not in prompt.option_ids():
-        raise Invalid("That option is not one of this question's options.")
+        raise Invalid(N_("That option is not one of this question's options."))
     position = Position(
         prompt_id=prompt.id, participant_id=participant.id, option_id=option_id, text=text,
         status="pending" if workshop.moderation == "pre" else "visible", client_id=client_id,
@@ -270,11 +271,11 @@ def react(participant, position_id: int, value: str) -> None:
     conn = db.session.connection()
     row = conn.execute(_POSITION_FOR_REACTION, {"position_id": position_id}).first()
     if row is None or row[2] != participant.workshop_id or row[1] != "visible":
-        raise NotFound("That position does not exist in this workshop.")
+        raise NotFound(N_("That position does not exist in this workshop."))
     author_id, _, _, prompt_status, workshop_status = row
     ensure_open(prompt_status, workshop_status)
     if author_id == participant.id:
-        raise Invalid("You cannot react to your own position.")
+        raise Invalid(N_("You cannot react to your own position."))
     conn.execute(_upsert_reaction(conn), {"position_id": position_id, "participant_id": participant.id,
                                           "value": value, "now": utcnow()})
     mark_after_commit("reactions", position_id)

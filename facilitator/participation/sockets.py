@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 
 from flask import current_app, request
+from flask_babel import gettext
 from flask_socketio import ConnectionRefusedError, join_room
 
-from ..errors import Conflict, DomainError, Forbidden
+from ..errors import N_, Conflict, DomainError, Forbidden
 from ..extensions import db, socketio
+from ..i18n import connection_language, forget_connection, state_for_connection
 from ..live import NAMESPACE
 from ..live.rooms import participant_room, workshop_room
 from ..ratelimit import hit
@@ -39,21 +41,26 @@ def enter(workshop: Workshop, identity: Identity) -> None:
         join_room(workshop_room(workshop.id, ROLE_ROOMS[identity.role]))
     if identity.participant_id is not None:
         join_room(participant_room(identity.participant_id))
-    socketio.emit("state", build_state(workshop, identity), to=request.sid, namespace=NAMESPACE)
+    state = state_for_connection(build_state(workshop, identity), request.sid)
+    socketio.emit("state", state, to=request.sid, namespace=NAMESPACE)
 
 
 @socketio.on("connect", namespace=NAMESPACE)
 def on_connect(auth=None):
     """Identify the client from its auth (or browser session), or refuse the connection."""
+    connection_language(request.sid, auth)
     try:
         with _connecting:
             workshop, identity = identify(auth)
             enter(workshop, identity)
     except DomainError as exc:
-        raise refusal(exc.message, exc.code) from None
+        forget_connection(request.sid)
+        raise refusal(exc.to_ack()["error"]["message"], exc.code) from None
     except Exception:
         current_app.logger.exception("connect failed")
-        raise refusal("Something went wrong on the server. Please try again.", "invalid") from None
+        message = gettext("Something went wrong on the server. Please try again.")
+        forget_connection(request.sid)
+        raise refusal(message, "invalid") from None
     finally:
         db.session.remove()
 
@@ -68,6 +75,7 @@ def refusal(message: str, code: str) -> ConnectionRefusedError:
 @socketio.on("disconnect", namespace=NAMESPACE)
 def on_disconnect(*args):
     forget(request.sid)
+    forget_connection(request.sid)
 
 
 def _participant(identity: Identity) -> Participant:
@@ -78,9 +86,9 @@ def _participant(identity: Identity) -> Participant:
 def on_join(identity: Identity, payload: dict):
     """Turn a visitor's connection into a participant's."""
     if identity.role == "participant":
-        raise Conflict("You have already joined this workshop.")
+        raise Conflict(N_("You have already joined this workshop."))
     if identity.role != "visitor":
-        raise Forbidden("A moderator or screen connection cannot join as a participant.")
+        raise Forbidden(N_("A moderator or screen connection cannot join as a participant."))
     hit("join", request.remote_addr or "unknown")
     form = validated(JoinForm, payload)
     workshop = db.session.get(Workshop, identity.workshop_id)
@@ -123,7 +131,7 @@ def on_react(identity: Identity, payload: dict):
 @live_event("get_state", write=False, limit="state")
 def on_get_state(identity: Identity, payload: dict):
     workshop = db.session.get(Workshop, identity.workshop_id)
-    return {"ok": True, "state": build_state(workshop, identity)}
+    return {"ok": True, "state": state_for_connection(build_state(workshop, identity), request.sid)}
 
 
 @live_event("get_positions", write=False, limit="state")

@@ -38,7 +38,7 @@ def iso(value) -> str | None:
 def prompt_dict(prompt: Prompt) -> dict:
     """The prompt object of `state` and `prompt_changed`: the agenda entry and its live status."""
     return {
-        **agenda_prompt_dict(prompt),
+        **agenda_prompt_dict(prompt, translations=True),
         "status": prompt.status,
         "results_visible": prompt.results_visible,
         "opened_at": iso(prompt.opened_at),
@@ -48,7 +48,10 @@ def prompt_dict(prompt: Prompt) -> dict:
 
 
 def workshop_dict(workshop: Workshop) -> dict:
-    return {"code": workshop.code, "title": workshop.title, "status": workshop.status}
+    out = {"code": workshop.code, "title": workshop.title, "status": workshop.status, "language": workshop.language}
+    if workshop.translations:
+        out["translations"] = workshop.translations
+    return out
 
 
 def position_dict(position: Position, participant: Participant, counts: dict | None = None) -> dict:

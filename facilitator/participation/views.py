@@ -10,10 +10,12 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..errors import DomainError, invalid_from_form
+from ..errors import N_, DomainError, invalid_from_form
 from ..extensions import db
+from ..i18n import localized
 from ..ratelimit import hit
 from ..workshops.models import Workshop
 from ..core import workshop_or_404
@@ -29,9 +31,9 @@ bp = Blueprint("participation", __name__, url_prefix="/j")
 
 #: Readable messages for a form post that does not validate (the socket ack says the same).
 FORM_MESSAGES = {
-    VoteForm: "Choose an option before voting.",
-    PositionForm: "Write your position before sending it.",
-    ReactionForm: "Choose agree, disagree or pass.",
+    VoteForm: N_("Choose an option before voting."),
+    PositionForm: N_("Write your position before sending it."),
+    ReactionForm: N_("Choose agree, disagree or pass."),
 }
 
 
@@ -64,17 +66,17 @@ def join(code: str):
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(exc.translated(), "error")
         else:
             keep_token(SESSION_PARTICIPANTS, workshop.code, token)
-            flash("You have joined. Welcome!", "info")
+            flash(_("You have joined. Welcome!"), "info")
             return redirect(page_url(workshop))
     status = 400 if form.is_submitted() else 200
     return render_template("participation/join.html", workshop=workshop, form=form), status
 
 
 def participant_page(workshop: Workshop, participant: Participant):
-    state = build_state(workshop, Identity("participant", workshop.id, participant.id))
+    state = localized(build_state(workshop, Identity("participant", workshop.id, participant.id)))
     mine = set(db.session.scalars(select(Position.id).where(Position.participant_id == participant.id)))
     return render_template(
         "participation/participant.html",
@@ -92,20 +94,20 @@ def _act(code: str, form_class, action, success: str, anchor: str):
     workshop = workshop_or_404(code)
     participant = current_participant(workshop)
     if participant is None:
-        flash("Join the workshop first.", "error")
+        flash(_("Join the workshop first."), "error")
         return redirect(page_url(workshop))
     form = form_class()
     try:
         hit("write", workshop.id, participant.id)
         if not form.validate_on_submit():
-            raise invalid_from_form(form.errors)
+            raise invalid_from_form(form.errors, form)
         message = action(participant, form) or success
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        message = exc.message
+        message = exc.translated()
         if exc.code == "invalid" and exc.fields and form_class in FORM_MESSAGES:
-            message = FORM_MESSAGES[form_class]
+            message = _(FORM_MESSAGES[form_class])
         flash(message, "error")
     else:
         flash(message, "info")
@@ -117,7 +119,7 @@ def vote(code: str):
     """Cast or change my vote on the open question."""
     return _act(code, VoteForm,
                 lambda p, f: services.cast_vote(p, f.prompt_id.data, f.option_ids.data) and None,
-                "Your vote is recorded.", "vote")
+                _("Your vote is recorded."), "vote")
 
 
 @bp.post("/<code>/position")
@@ -127,10 +129,10 @@ def position(code: str):
         pos = services.submit_position(participant, form.prompt_id.data, form.text.data,
                                        form.option_id.data, form.client_id.data)
         if pos.status == "pending":
-            return "Your position is sent; it will appear once a moderator approves it."
+            return _("Your position is sent; it will appear once a moderator approves it.")
         return None
 
-    return _act(code, PositionForm, submit, "Your position is posted.", "positions")
+    return _act(code, PositionForm, submit, _("Your position is posted."), "positions")
 
 
 @bp.post("/<code>/react")
@@ -138,4 +140,4 @@ def react(code: str):
     """Agree, disagree or pass on someone else's position."""
     return _act(code, ReactionForm,
                 lambda p, f: services.react(p, f.position_id.data, f.value.data),
-                "Your reaction is recorded.", "positions")
+                _("Your reaction is recorded."), "positions")

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..errors import Closed, Conflict
+from ..errors import N_, Closed, Conflict
 from ..extensions import db
 
 #: Join-code alphabet: upper-case letters and digits without 0/O, 1/I/L.
@@ -60,11 +60,11 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 def ensure_open(prompt_status: str, workshop_status: str) -> None:
     """Refuse (`closed`) unless a prompt with these statuses takes votes and positions."""
     if workshop_status == "ended":
-        raise Closed("This workshop has ended.")
+        raise Closed(N_("This workshop has ended."))
     if prompt_status == "pending":
-        raise Closed("This question is not open yet.")
+        raise Closed(N_("This question is not open yet."))
     if prompt_status == "closed":
-        raise Closed("This question is closed.")
+        raise Closed(N_("This question is closed."))
 
 
 class Workshop(db.Model):
@@ -103,6 +103,10 @@ class Workshop(db.Model):
     #: What IGF session pages and reports ask for: format, theme, organizers, speakers,
     #: moderators, SDGs (see workshops/record.py).
     session_record: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: The language the title, prompts and options are written in, and pages' last resort (§11).
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
+    #: The title in other languages: {"fr": "..."}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     organizer = relationship("Organizer")
     prompts: Mapped[list[Prompt]] = relationship(
@@ -119,11 +123,11 @@ class Workshop(db.Model):
 
     def ensure_not_ended(self) -> None:
         if self.is_ended:
-            raise Closed("This workshop has ended.")
+            raise Closed(N_("This workshop has ended."))
 
     def ensure_draft(self) -> None:
         if not self.is_draft:
-            raise Conflict("The agenda can only be edited before the workshop goes live.")
+            raise Conflict(N_("The agenda can only be edited before the workshop goes live."))
 
     def go_live(self) -> None:
         if self.status == "draft":
@@ -216,6 +220,8 @@ class Prompt(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Grows with every change of this prompt's votes; orders `results` messages.
     results_version: Mapped[int] = mapped_column(Integer, default=0)
+    #: The text in other languages: {"fr": "..."}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     workshop: Mapped[Workshop] = relationship(back_populates="prompts")
     options: Mapped[list[Option]] = relationship(
@@ -266,6 +272,8 @@ class Option(db.Model):
     order: Mapped[int] = mapped_column("order", Integer)
     #: Text of the choice.
     label: Mapped[str] = mapped_column(String(200))
+    #: The label in other languages: {"fr": "..."}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     prompt: Mapped[Prompt] = relationship(back_populates="options")
 

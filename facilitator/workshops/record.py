@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import re
 
-from ..errors import Invalid
+from flask_babel import lazy_gettext
+
+from ..errors import N_, Invalid
 from ..participation.models import STAKEHOLDER_GROUPS
 from .models import Workshop
 
-FORMATS = ("Round table", "Panel", "Workshop", "Open forum", "Town hall", "Lightning talk", "Networking session",
-           "Launch or award", "Other")
-#: The UN regional groups IGF session pages use for speakers.
+#: The session formats: stored in English (the record's value, in every export), shown translated.
+FORMATS = (N_("Round table"), N_("Panel"), N_("Workshop"), N_("Open forum"), N_("Town hall"), N_("Lightning talk"),
+           N_("Networking session"), N_("Launch or award"), N_("Other"))
+#: The UN regional groups IGF session pages use for speakers (names shown in the page's language).
 REGIONAL_GROUPS = {
-    "african": "African Group",
-    "asia_pacific": "Asia-Pacific Group",
-    "eastern_european": "Eastern European Group",
-    "grulac": "Latin American and Caribbean Group (GRULAC)",
-    "weog": "Western European and Others Group (WEOG)",
-    "intergovernmental": "Intergovernmental organization",
+    "african": lazy_gettext("African Group"),
+    "asia_pacific": lazy_gettext("Asia-Pacific Group"),
+    "eastern_european": lazy_gettext("Eastern European Group"),
+    "grulac": lazy_gettext("Latin American and Caribbean Group (GRULAC)"),
+    "weog": lazy_gettext("Western European and Others Group (WEOG)"),
+    "intergovernmental": lazy_gettext("Intergovernmental organization"),
 }
 SDG_TARGET = re.compile(r"^(1[0-7]|[1-9])\.([0-9]{1,2}|[a-e])$")
 
@@ -71,12 +74,17 @@ def _cells(line: str) -> list[str]:
 
 
 def _group(value: str, line: int, what: str) -> str | None:
+    """A stakeholder group's code from a line of `what` ("organizers" or "speakers")."""
     value = value.strip().lower().replace(" ", "_")
     if not value:
         return None
     if value not in STAKEHOLDER_GROUPS:
-        raise Invalid(f"{what}, line {line}: '{value}' is not a stakeholder group "
-                      f"({', '.join(STAKEHOLDER_GROUPS)}).")
+        groups = ", ".join(STAKEHOLDER_GROUPS)
+        if what == "organizers":
+            raise Invalid(N_("Organizers, line %(line)d: '%(value)s' is not a stakeholder group (%(groups)s)."),
+                          line=line, value=value, groups=groups)
+        raise Invalid(N_("Speakers, line %(line)d: '%(value)s' is not a stakeholder group (%(groups)s)."),
+                      line=line, value=value, groups=groups)
     return value
 
 
@@ -87,7 +95,7 @@ def parse_organizers(text: str) -> list[dict]:
         if not line.strip():
             continue
         cells = _cells(line) + [""]
-        organizers.append({"name": cells[0][:200], "stakeholder_group": _group(cells[1], number, "Organizers")})
+        organizers.append({"name": cells[0][:200], "stakeholder_group": _group(cells[1], number, "organizers")})
     return organizers
 
 
@@ -100,15 +108,15 @@ def parse_speakers(text: str) -> list[dict]:
         name, affiliation, group, region, attendance = (_cells(line) + [""] * 5)[:5]
         region = region.strip().lower().replace(" ", "_").replace("-", "_")
         if region and region not in REGIONAL_GROUPS:
-            raise Invalid(f"Speakers, line {number}: '{region}' is not a regional group "
-                          f"({', '.join(REGIONAL_GROUPS)}).")
+            raise Invalid(N_("Speakers, line %(line)d: '%(value)s' is not a regional group (%(groups)s)."),
+                          line=number, value=region, groups=", ".join(REGIONAL_GROUPS))
         attendance = attendance.strip().lower()
         if attendance and attendance not in ("onsite", "online"):
-            raise Invalid(f"Speakers, line {number}: say onsite or online.")
+            raise Invalid(N_("Speakers, line %(line)d: say onsite or online."), line=number)
         if not name:
-            raise Invalid(f"Speakers, line {number}: the name comes first.")
+            raise Invalid(N_("Speakers, line %(line)d: the name comes first."), line=number)
         speakers.append({"name": name[:80], "affiliation": affiliation[:200],
-                         "stakeholder_group": _group(group, number, "Speakers"),
+                         "stakeholder_group": _group(group, number, "speakers"),
                          "regional_group": region or None, "attendance": attendance or None})
     return speakers
 
@@ -117,7 +125,7 @@ def parse_targets(text: str) -> list[str]:
     targets = [t.strip() for t in re.split(r"[,\s]+", text or "") if t.strip()]
     for target in targets:
         if not SDG_TARGET.match(target):
-            raise Invalid(f"'{target}' is not an SDG target (like 9.b or 17.6).")
+            raise Invalid(N_("'%(target)s' is not an SDG target (like 9.b or 17.6)."), target=target)
     return targets
 
 
@@ -135,9 +143,9 @@ def update_record(workshop: Workshop, *, format: str, theme: str, organizers: st
                   moderator_onsite: str, moderator_online: str, sdgs: list[int], sdg_targets: str) -> dict:
     """Store the record edited on the workshop's page (allowed at any time: it describes the session)."""
     if format and format not in FORMATS:
-        raise Invalid("Choose one of the session formats.")
+        raise Invalid(N_("Choose one of the session formats."))
     if any(not 1 <= n <= 17 for n in sdgs):
-        raise Invalid("SDGs are numbered 1 to 17.")
+        raise Invalid(N_("SDGs are numbered 1 to 17."))
     record = session_record(workshop)
     record.update(format=format or "", theme=(theme or "").strip()[:300],
                   organizers=parse_organizers(organizers), speakers=parse_speakers(speakers),

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, select, update
 
 from ..db_types import utcnow
-from ..errors import Invalid
+from ..errors import N_, Invalid
 from ..extensions import db
 from .models import DESKS, ROLES, RoleLink, Workshop, hash_token
 
@@ -31,13 +31,13 @@ _ACTIVE_BY_HASH = select(RoleLink.id, RoleLink.role, RoleLink.desk).where(
 def check_role(role: str, desk: str | None) -> str | None:
     """Refuse an unknown role or desk; return the desk the link gets (None for a rapporteur)."""
     if role not in ROLES:
-        raise Invalid("The role must be moderator or rapporteur.")
+        raise Invalid(N_("The role must be moderator or rapporteur."))
     if role == "rapporteur":
         if desk not in (None, ""):
-            raise Invalid("A rapporteur has no desk.")
+            raise Invalid(N_("A rapporteur has no desk."))
         return None
     if desk not in DESKS:
-        raise Invalid("A moderator's desk must be onsite or online.")
+        raise Invalid(N_("A moderator's desk must be onsite or online."))
     return desk
 
 

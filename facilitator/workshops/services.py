@@ -7,8 +7,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Organizer
 from ..addresses import public_url
-from ..errors import Invalid, NotFound
+from ..errors import N_, Invalid, NotFound
 from ..extensions import db
+from ..i18n import LANGUAGES, language_of
 from .models import MODERATION_MODES, PROMPT_KINDS, Option, Prompt, Workshop, new_join_code, valid_code
 from .record import from_template
 from .roles import issue_link
@@ -26,7 +27,7 @@ def find_workshop(code: str) -> Workshop | None:
 def get_workshop(code: str) -> Workshop:
     workshop = find_workshop(code)
     if workshop is None:
-        raise NotFound(f"No workshop has the code {(code or '').strip().upper()[:12]!r}.")
+        raise NotFound(N_("No workshop has the code %(code)r."), code=(code or "").strip().upper()[:12])
     return workshop
 
 
@@ -40,27 +41,37 @@ def create_workshop(
     """Create a workshop, optionally from a template; return it and its moderator token."""
     title = (title or "").strip()
     if not title:
-        raise Invalid("The title must not be empty.")
+        raise Invalid(N_("The title must not be empty."))
     if len(title) > 200:
-        raise Invalid("The title may have at most 200 characters.")
+        raise Invalid(N_("The title may have at most 200 characters."))
     if moderation not in MODERATION_MODES:
-        raise Invalid("Moderation must be 'post' or 'pre'.")
+        raise Invalid(N_("Moderation must be 'post' or 'pre'."))
     if not 1 <= position_max_length <= 5000:
-        raise Invalid("The position length limit must be between 1 and 5000 characters.")
+        raise Invalid(N_("The position length limit must be between 1 and 5000 characters."))
     data = load_template(template) if template else None
+    language = language_of((data or {}).get("language")) or "en"
+    template_title, title_translations = by_language((data or {}).get("title"), language)
+    if template_title and title.startswith(template_title):  # "<the template's title> (demo)"
+        title_translations = {lang: text + title[len(template_title):] for lang, text in title_translations.items()}
+    else:
+        title_translations = {}  # the organizer's own title: its translations are theirs to give
     workshop = Workshop(
         title=title,
+        language=language,
+        translations=title_translations,
         template=template,
         organizer=organizer,
         moderation=moderation,
         position_max_length=position_max_length,
-        agenda=list(data.get("agenda", [])) if data else [],
+        agenda=[agenda_item(item, language) for item in data.get("agenda", [])] if data else [],
         session_record=from_template(data.get("session")) if data else {},
     )
     for order, spec in enumerate(data.get("prompts", []) if data else [], start=1):
-        prompt = Prompt(order=order, text=spec["text"], kind=spec.get("kind", "single"),
+        text, translations = by_language(spec["text"], language)
+        prompt = Prompt(order=order, text=text, translations=translations, kind=spec.get("kind", "single"),
                         minutes=spec.get("minutes"))
-        prompt.options = [Option(order=i, label=label)
+        prompt.options = [Option(order=i, label=by_language(label, language)[0],
+                                 translations=by_language(label, language)[1])
                           for i, label in enumerate(spec.get("options", []), start=1)]
         workshop.prompts.append(prompt)
     _insert_with_unique_code(workshop)
@@ -99,14 +110,40 @@ def describe(workshop: Workshop, moderator_token: str | None = None) -> dict:
     return data
 
 
-def prompt_dict(prompt: Prompt) -> dict:
-    return {
+def by_language(value, language: str) -> tuple[str, dict]:
+    """A template's text, given as a string or per language ({"en": ..., "fr": ...}): the text in
+    the workshop's language (else the first given) and the others as translations."""
+    if not isinstance(value, dict):
+        return (value or ""), {}
+    texts = {code: str(text).strip() for key, text in value.items()
+             if (code := language_of(key)) and isinstance(text, str) and text.strip()}
+    original = texts.pop(language, None) or next(iter(value.values()), "")
+    return original, texts
+
+
+def agenda_item(item: dict, language: str) -> dict:
+    title, translations = by_language(item.get("title"), language)
+    return {**item, "title": title, **({"translations": translations} if translations else {})}
+
+
+def with_translations(out: dict, translations: dict | None) -> dict:
+    """A payload object with its "translations" ({"fr": "..."}), when it has any (CONTRACT §11)."""
+    if translations:
+        out["translations"] = translations
+    return out
+
+
+def prompt_dict(prompt: Prompt, translations: bool = False) -> dict:
+    """The prompt as `create-workshop` prints it (CONTRACT §1); live payloads add the
+    translations the workshop gives (§11)."""
+    tr = with_translations if translations else (lambda out, _translations: out)
+    return tr({
         "id": prompt.id,
         "order": prompt.order,
         "text": prompt.text,
         "kind": prompt.kind,
-        "options": [{"id": o.id, "label": o.label} for o in prompt.options],
-    }
+        "options": [tr({"id": o.id, "label": o.label}, o.translations) for o in prompt.options],
+    }, prompt.translations)
 
 
 # -- editing the agenda while a draft ---------------------------------------------------
@@ -115,22 +152,23 @@ def prompt_dict(prompt: Prompt) -> dict:
 def _clean_options(labels: list[str]) -> list[str]:
     cleaned = [label.strip() for label in labels if label and label.strip()]
     if len(cleaned) < 2:
-        raise Invalid("A question needs at least two options.")
+        raise Invalid(N_("A question needs at least two options."))
     if len(cleaned) > MAX_OPTIONS:
-        raise Invalid(f"A question may have at most {MAX_OPTIONS} options.")
+        raise Invalid.ngettext("A question may have at most %(num)d option.",
+                               "A question may have at most %(num)d options.", MAX_OPTIONS)
     if len({c.casefold() for c in cleaned}) != len(cleaned):
-        raise Invalid("Two options have the same label.")
+        raise Invalid(N_("Two options have the same label."))
     if any(len(c) > 200 for c in cleaned):
-        raise Invalid("An option label may have at most 200 characters.")
+        raise Invalid(N_("An option label may have at most 200 characters."))
     return cleaned
 
 
 def _check_prompt(text: str, kind: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise Invalid("The question must not be empty.")
+        raise Invalid(N_("The question must not be empty."))
     if kind not in PROMPT_KINDS:
-        raise Invalid("The kind must be 'single' or 'multiple'.")
+        raise Invalid(N_("The kind must be 'single' or 'multiple'."))
     return text
 
 
@@ -138,7 +176,7 @@ def rename_workshop(workshop: Workshop, title: str) -> None:
     workshop.ensure_draft()
     title = (title or "").strip()
     if not title or len(title) > 200:
-        raise Invalid("The title must have 1 to 200 characters.")
+        raise Invalid(N_("The title must have 1 to 200 characters."))
     workshop.title = title
     db.session.flush()
 
@@ -204,8 +242,66 @@ def _renumber(workshop: Workshop, prompts: list[Prompt]) -> None:
     db.session.expire(workshop, ["prompts"])
 
 
+def set_language(workshop: Workshop, language: str) -> None:
+    """Say which language the title, questions and options are written in (the workshop's default
+    for participants, CONTRACT §11). Where a text has a translation into the new language, the two
+    swap: that translation becomes the original and the old original its translation, so no text
+    is lost."""
+    workshop.ensure_draft()
+    if language not in LANGUAGES:
+        raise Invalid(N_("Choose one of the six languages."))
+    old = workshop.language
+    if language == old:
+        return
+    texts = [(workshop, "title")] + [(p, "text") for p in workshop.prompts] + [
+        (o, "label") for p in workshop.prompts for o in p.options]
+    for item, attribute in texts:
+        translations = dict(item.translations or {})
+        if translations.get(language):
+            translations[old] = getattr(item, attribute)
+            setattr(item, attribute, translations.pop(language))
+            item.translations = translations
+    workshop.language = language
+    db.session.flush()
+
+
+#: Longest translation of each kind of text, as long as the original may be.
+TRANSLATION_MAX = {"title": 200, "text": 2000, "label": 200}
+
+
+def set_translations(workshop: Workshop, translations: dict[tuple[str, int], dict[str, str]]) -> None:
+    """Replace the translations of a draft workshop's texts. Keys are ("title", 0), ("prompt", id)
+    or ("option", id); values {"fr": "..."}: a blank text removes that translation. Nothing is saved
+    unless every text is valid."""
+    workshop.ensure_draft()
+    items = {("title", 0): (workshop, "title")}
+    for prompt in workshop.prompts:
+        items[("prompt", prompt.id)] = (prompt, "text")
+        items.update({("option", o.id): (o, "label") for o in prompt.options})
+    changes = []
+    for key, texts in translations.items():
+        if key not in items:
+            raise NotFound(N_("That question does not exist in this workshop."))
+        item, attribute = items[key]
+        kept = dict(item.translations or {})
+        for language, text in texts.items():
+            if language not in LANGUAGES or language == workshop.language:
+                raise Invalid(N_("Choose one of the six languages."))
+            text = " ".join(text.split()) if attribute != "text" else (text or "").strip()
+            if len(text) > TRANSLATION_MAX[attribute]:
+                raise Invalid(N_("A translation may be at most as long as its original may be."))
+            if text:
+                kept[language] = text
+            else:
+                kept.pop(language, None)
+        changes.append((item, kept))
+    for item, kept in changes:
+        item.translations = kept  # a new dict: the JSON column sees the change
+    db.session.flush()
+
+
 def find_prompt(workshop: Workshop, prompt_id: int) -> Prompt:
     prompt = db.session.get(Prompt, prompt_id)
     if prompt is None or prompt.workshop_id != workshop.id:
-        raise NotFound("That question does not exist in this workshop.")
+        raise NotFound(N_("That question does not exist in this workshop."))
     return prompt

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..errors import NotFound
+from ..errors import N_, NotFound
 
 BUILTIN_DIR = Path(__file__).parent / "templates_data"
 
@@ -33,5 +33,5 @@ def load_template(name: str) -> dict:
     templates = available_templates()
     if name not in templates:
         known = ", ".join(sorted(templates)) or "none"
-        raise NotFound(f"Unknown template '{name}' (known: {known}).")
+        raise NotFound(N_("Unknown template '%(name)s' (known: %(known)s)."), name=name, known=known)
     return templates[name]

@@ -1,17 +1,21 @@
 """Organizer pages: my workshops, create one, edit a draft agenda."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ..addresses import public_url
 from ..errors import DomainError
-from ..fields import form_error
-from ..fields import choices
 from ..extensions import db
+from ..fields import choices, form_error
+from ..i18n import LANGUAGES, NAMES, current_language
 from . import services
-from .forms import ActionForm, CreateWorkshopForm, PromptForm, SessionRecordForm, TitleForm
-from .record import FORMATS, organizers_text, session_record, speakers_text, update_record
+from .forms import (ActionForm, CreateWorkshopForm, LanguageForm, PromptForm, SessionRecordForm, TitleForm,
+                    translations_form)
 from .models import Workshop
+from ..participation.models import STAKEHOLDER_GROUPS
+from .record import FORMATS, REGIONAL_GROUPS, organizers_text, session_record, speakers_text, update_record
 from .templates import available_templates
 
 bp = Blueprint("workshops", __name__, url_prefix="/workshops")
@@ -37,14 +41,22 @@ def index():
     return render_template("workshops/index.html", workshops=workshops)
 
 
+def template_title(data: dict, name: str) -> str:
+    """A template's title in the page's language (templates may give it per language)."""
+    title = data.get("title", name)
+    if isinstance(title, dict):
+        return title.get(current_language()) or title.get(data.get("language", "en")) or name
+    return title
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
     """Create a workshop, from a template or empty."""
     form = CreateWorkshopForm()
     templates = available_templates()
-    form.template.choices = choices([("", "Empty agenda")] + [
-        (name, data.get("title", name)) for name, data in sorted(templates.items())
+    form.template.choices = choices([("", _("Empty agenda"))] + [
+        (name, template_title(data, name)) for name, data in sorted(templates.items())
     ])
     if form.validate_on_submit():
         try:
@@ -58,11 +70,11 @@ def create():
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(exc.translated(), "error")
         else:
             # Shown once on the edit page so the co-moderator link can be shared.
             session["new_moderator_token"] = {"code": workshop.code, "token": token}
-            flash("Workshop created.", "info")
+            flash(_("Workshop created."), "info")
             return redirect(url_for("workshops.edit", code=workshop.code))
     status = 400 if form.is_submitted() else 200
     return render_template("workshops/create.html", form=form), status
@@ -75,7 +87,7 @@ def edit(code: str):
     return render_edit(owned_workshop(code))
 
 
-def render_edit(workshop: Workshop, record_form_=None, status: int = 200):
+def render_edit(workshop: Workshop, record_form_=None, status: int = 200, translations_form_=None):
     token = session.pop("new_moderator_token", None)
     if token and token.get("code") != workshop.code:
         token = None
@@ -89,7 +101,64 @@ def render_edit(workshop: Workshop, record_form_=None, status: int = 200):
         moderator_link=public_url(f"/m/{workshop.code}?token={token['token']}") if token else None,
         participant_url=public_url(url_for("participation.join", code=workshop.code)),
         record_form=record_form_ or record_form(workshop),
+        language_form=language_form(workshop),
+        translation_languages=other_languages(workshop),
+        translation_rows=translation_rows(workshop),
+        translations_form=translations_form_ or translations_form(translation_rows(workshop), other_languages(workshop)),
+        language_names=NAMES,
+        record_codes={"groups": STAKEHOLDER_GROUPS, "regions": tuple(REGIONAL_GROUPS)},
     ), status
+
+
+def language_form(workshop: Workshop) -> LanguageForm:
+    form = LanguageForm(language=workshop.language)
+    form.language.choices = [SelectChoice(code, NAMES[code], render_kw={"lang": code}) for code in LANGUAGES]
+    return form
+
+
+def other_languages(workshop: Workshop) -> list[str]:
+    return [code for code in LANGUAGES if code != workshop.language]
+
+
+def translation_rows(workshop: Workshop) -> list[dict]:
+    """Every text of the workshop that can be translated, in the order the page shows them."""
+    rows = [{"kind": "title", "id": 0, "name": _("Title"), "original": workshop.title,
+             "translations": workshop.translations}]
+    for prompt in workshop.prompts:
+        rows.append({"kind": "prompt", "id": prompt.id, "name": _("Question %(n)d", n=prompt.order),
+                     "original": prompt.text, "translations": prompt.translations})
+        rows += [{"kind": "option", "id": o.id, "name": _("Question %(n)d, option %(m)d", n=prompt.order, m=o.order),
+                  "original": o.label, "translations": o.translations} for o in prompt.options]
+    return rows
+
+
+@bp.post("/<code>/language")
+@login_required
+def save_language(code: str):
+    workshop = owned_workshop(code)
+    form = language_form(workshop)
+    if form.validate_on_submit():
+        _apply(workshop, lambda: services.set_language(workshop, form.language.data))
+    else:
+        flash(form_error(form), "error")
+    return redirect(url_for("workshops.edit", code=workshop.code) + "#languages-h")
+
+
+@bp.post("/<code>/translations")
+@login_required
+def save_translations(code: str):
+    workshop = owned_workshop(code)
+    form = translations_form(translation_rows(workshop), other_languages(workshop))
+    if not form.validate_on_submit():
+        return render_edit(workshop, status=400, translations_form_=form)  # what was typed stays
+    try:
+        services.set_translations(workshop, form.translations())
+        db.session.commit()
+        flash(_("Translations saved."), "info")
+    except DomainError as exc:  # live by now, or a question deleted in another tab
+        db.session.rollback()
+        flash(exc.translated(), "error")
+    return redirect(url_for("workshops.edit", code=workshop.code) + "#languages-h")
 
 
 def record_form(workshop: Workshop, formdata=None) -> SessionRecordForm:
@@ -101,7 +170,8 @@ def record_form(workshop: Workshop, formdata=None) -> SessionRecordForm:
         "moderator_online": record["moderators"].get("online", ""),
         "sdgs": ", ".join(str(n) for n in record["sdgs"]), "sdg_targets": ", ".join(record["sdg_targets"])}
     form = SessionRecordForm(data=data) if data is not None else SessionRecordForm()
-    form.format.choices = choices([("", "Not given")] + [(f, f) for f in FORMATS])
+    # The formats are stored in English (N_ in record.py) and shown in the page's language.
+    form.format.choices = choices([("", _("Not given"))] + [(f, _(f)) for f in FORMATS])
     return form
 
 
@@ -121,9 +191,9 @@ def save_record(code: str):
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        form.speakers.errors = [exc.message]  # the parsers' messages name the field and the line
+        form.speakers.errors = [exc.translated()]  # the parsers' messages name the field and the line
         return render_edit(workshop, form, 400)
-    flash("Session record saved.", "info")
+    flash(_("Session record saved."), "info")
     return redirect(url_for("workshops.edit", code=workshop.code) + "#record-h")
 
 
@@ -133,7 +203,7 @@ def _apply(workshop: Workshop, change) -> None:
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(exc.translated(), "error")
 
 
 @bp.post("/<code>/title")
@@ -144,7 +214,7 @@ def rename(code: str):
     if form.validate_on_submit():
         _apply(workshop, lambda: services.rename_workshop(workshop, form.title.data))
     else:
-        flash("The title must have 1 to 200 characters.", "error")
+        flash(_("The title must have 1 to 200 characters."), "error")
     return redirect(url_for("workshops.edit", code=workshop.code))
 
 

@@ -5,11 +5,8 @@ row by row with the Pol.is data it came from. Null for everything made in
 Facilitator, and for workshops imported before this revision (their export
 uses Facilitator's ids).
 
-Numbered 0006 because the languages revision (0005) is being written on
-another branch at the same time; whichever is merged second revises the other.
-
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-23
 
 """
@@ -19,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

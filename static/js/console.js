@@ -16,6 +16,7 @@
   function status(text, cls) { return h("span", {cls: "status status-" + (cls || text), text: text}); }
   var STATUS = {open: t("voting open"), closed: t("voting closed"), pending: t("not opened yet")};
   var SHORT = {open: t("open"), closed: t("closed"), pending: t("pending")};
+  var POSITION_STATUS = {pending: t("waiting for approval"), visible: t("visible"), hidden: t("hidden")};
 
   function currentPrompt() { return L.displayPrompt(S) || S.prompts[0] || null; }
   function voters(id) { return S.results[id] ? S.results[id].votes_total : 0; }
@@ -47,11 +48,13 @@
     return null;
   }
 
-  function action(event, prompt, label, id, cls, visible, name) {
+  /* `which`: the question a short button acts on, read out after its visible label (as the
+     action_form macro of templates/moderation/console.html does). */
+  function action(event, prompt, label, id, cls, visible, which) {
     var fields = prompt ? {prompt_id: prompt.id} : {};
     if (visible !== undefined) fields.visible = visible;
-    return L.form(URLS[event], event, fields, [h("button", {type: "submit", id: id, cls: cls === undefined ? "secondary small" : cls,
-      "aria-label": name || null, text: label})]);
+    return L.form(URLS[event], event, fields, [h("button", {type: "submit", id: id, cls: cls === undefined ? "secondary small" : cls},
+      [label, which ? h("span", {cls: "visually-hidden", text: " (" + which + ")"}) : null])]);
   }
 
   function renderNow() {
@@ -118,14 +121,13 @@
         var r = S.results[p.id], acts = canModerate ? h("div", {cls: "actions"}) : null;
         if (canModerate && !ended()) {
           acts.appendChild(p.status === "open" ? action("close_prompt", p, t("Close"), "toggle-" + p.id, undefined, undefined,
-              t("Close question %(n)d", {n: p.order}))
+              t("Question %(n)d", {n: p.order}))
             : action("open_prompt", p, p.status === "closed" ? t("Reopen") : t("Open"), "toggle-" + p.id, undefined, undefined,
-              p.status === "closed" ? t("Reopen question %(n)d", {n: p.order}) : t("Open question %(n)d", {n: p.order})));
+              t("Question %(n)d", {n: p.order})));
         }
         if (canModerate && p.status !== "pending") {
           acts.appendChild(action("show_results", p, p.results_visible ? t("Hide results") : t("Show results"), "results-" + p.id, undefined,
-            p.results_visible ? "false" : "true",
-            p.results_visible ? t("Hide results of question %(n)d", {n: p.order}) : t("Show results of question %(n)d", {n: p.order})));
+            p.results_visible ? "false" : "true", t("Question %(n)d", {n: p.order})));
         }
         list.appendChild(h("li", {id: "agenda-" + p.id, cls: cur && cur.id === p.id ? "current" : null}, [
           h("div", {cls: "row"}, [L.userText("p", p.order + ". " + p.text, {cls: "qtext"}), status(SHORT[p.status], p.status),
@@ -159,7 +161,7 @@
     var prompt = L.byId(S.prompts, p.prompt_id);
     var meta = [t("Q%(n)d", {n: prompt ? prompt.order : 0}) + " · "].concat(L.positionMeta(p, prompt));
     if (p.author_name) meta.push(" · " + t("by") + " ", L.userText("span", p.author_name));
-    meta.push(" · ", status(p.status === "pending" ? t("waiting for approval") : p.status, p.status));
+    meta.push(" · ", status(POSITION_STATUS[p.status] || p.status, p.status));
     if (p.pinned) meta.push(" · ", h("strong", {text: t("pinned")}));
     var li = h("li", {id: "position-" + p.id, cls: "position pos-" + p.status + (p.pinned ? " pinned" : "")}, [
       L.userText("p", p.text, {cls: "text"}), h("p", {cls: "meta"}, meta), L.counts(p)]);

@@ -17,8 +17,8 @@
     if (o.canModerate) {
       var base = "/m/" + o.code + "/floor/";
       li.appendChild(h("span", {cls: "actions"}, [
-        post(base + "call", "call_speaker", {hand_id: hand.id}, h("button", {type: "submit", cls: "small", id: "call-" + hand.id,
-          "aria-label": t("Give the floor to %(who)s", {who: who(hand)}), text: t("Call")})),
+        post(base + "call", "call_speaker", {hand_id: hand.id}, h("button", {type: "submit", cls: "small", id: "call-" + hand.id},
+          [t("Call"), h("span", {cls: "visually-hidden", text: " " + who(hand)})])),
         place > 1 ? post(base + "move", "move_hand", {hand_id: hand.id, place: place - 1}, h("button", {type: "submit",
           cls: "secondary small", id: "up-" + hand.id, "aria-label": t("Move %(who)s up", {who: who(hand)}), text: "↑"})) : null,
         post(base + "remove", "remove_hand", {hand_id: hand.id}, h("button", {type: "submit", cls: "secondary small",

@@ -19,9 +19,15 @@
       return vars && k in vars ? String(vars[k]) : m;
     });
   }
-  function t(text, vars) { return fill(messages[text] || text, vars); }
+  /* The key of a string in the page's translations: FNV-1a over its UTF-16 code units, base 36
+     (facilitator/i18n.py message_key does the same). */
+  function key(text) {
+    for (var h = 0x811c9dc5, i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return h.toString(36);
+  }
+  function t(text, vars) { return fill(messages[key(text)] || text, vars); }
   function tn(singular, plural, n, vars) {
-    var forms = messages[singular + "\u0000" + plural], v = {num: n};
+    var forms = messages[key(singular + "\u0000" + plural)], v = {num: n};
     Object.keys(vars || {}).forEach(function (k) { v[k] = vars[k]; });
     if (forms) {
       var category = plurals ? plurals.select(n) : (n === 1 ? "one" : "other");
@@ -52,6 +58,15 @@
   }
 
   function pct(n, total) { return total ? Math.round(100 * n / total) : 0; }
+  /* Numbers as the page's language writes them ("50 %" in French, "50٪" in Arabic), Latin digits
+     as the server writes them (i18n.py). */
+  var numbers = null, percents = null;
+  try {
+    numbers = new Intl.NumberFormat(lang + "-u-nu-latn");
+    percents = new Intl.NumberFormat(lang + "-u-nu-latn", {style: "percent"});
+  } catch (e) { numbers = percents = null; }
+  function num(n) { return numbers ? numbers.format(n) : String(n); }
+  function percent(n, total) { var p = pct(n, total); return percents ? percents.format(p / 100) : p + "%"; }
   function width(n, total) { return "width:" + (total ? 100 * n / total : 0) + "%"; }
 
   var csrf = (document.querySelector("meta[name=csrf-token]") || {}).content || "";
@@ -83,6 +98,11 @@
     return t("%(n)d in the room", {n: onsite}) + " · " + t("%(n)d online", {n: online});
   }
 
+  /* An option's label from the prompt, in the page's language; RESULTS carry the originals. */
+  function labelOf(prompt, o) {
+    var found = prompt && prompt.options.filter(function (po) { return po.id === o.id; })[0];
+    return found ? found.label : o.label;
+  }
   /* The same markup as the results_block macro of templates/participation/_live.html. */
   function results(r, prompt, screen) {
     var total = r.votes_total, frag = document.createDocumentFragment();
@@ -95,8 +115,8 @@
         h("span", {cls: "online", style: width(o.online, total)})]);
       var splitText = h("p", {cls: "split", text: split(o.onsite, o.online)});
       ul.appendChild(h("li", {}, [
-        h("div", {cls: "label"}, [userText("span", o.label, {cls: "option-label"}),
-          h("span", {cls: "figure", text: pct(o.count, total) + "% · " + o.count})]),
+        h("div", {cls: "label"}, [userText("span", labelOf(prompt, o), {cls: "option-label"}),
+          h("span", {cls: "figure", text: percent(o.count, total) + " · " + num(o.count)})]),
         screen ? h("div", {cls: "bar-row"}, [bar, splitText]) : bar,
         screen ? null : splitText]));
     });
@@ -231,11 +251,27 @@
     });
   };
 
+  /* The workshop's own words in the page's language where it gives them (CONTRACT §11): each
+     object with "translations" {"fr": ...} has its text, label or title replaced, in place. */
+  var SKIP = {positions: 1, results: 1, floor: 1, participants: 1};
+  function localize(value) {
+    if (Array.isArray(value)) { value.forEach(localize); return value; }
+    if (!value || typeof value !== "object") return value;
+    Object.keys(value).forEach(function (k) { if (!SKIP[k]) localize(value[k]); });
+    var text = value.translations && value.translations[lang];
+    if (text) {
+      var key = "text" in value ? "text" : "label" in value ? "label" : "title" in value ? "title" : null;
+      if (key) value[key] = text;
+    }
+    return value;
+  }
+
   /* Connect to /live; the browser's session cookie says who we are. */
   function connect(auth, handlers) {
     if (!window.io) return null;
     var status = document.getElementById("live-status");
-    var socket = io("/live", {auth: auth});
+    auth.lang = auth.lang || lang;  // acks and refusals in the page's language (CONTRACT §11)
+    var socket = io("/live", {auth: auth, transports: ["websocket", "polling"], tryAllTransports: true});
     function show(text, cls) { if (status) { status.textContent = text; status.className = "live-status " + cls; } }
     socket.on("connect", function () { show(t("Live"), "on"); });
     socket.on("disconnect", function () { show(t("Connection lost, reconnecting…"), "off"); });
@@ -244,7 +280,9 @@
       show(t("Not connected"), "off");
       if (data && data.message) say(data.message, "error");
     });
-    Object.keys(handlers).forEach(function (name) { socket.on(name, handlers[name]); });
+    Object.keys(handlers).forEach(function (name) {
+      socket.on(name, function (payload) { handlers[name](localize(payload)); });
+    });
     return socket;
   }
 

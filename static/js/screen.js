@@ -6,6 +6,13 @@
   var root = document.getElementById("screen"), L = window.Live;
   if (!root || !L) return;
   var h = L.h, t = L.t, S = null, TOP = 3, stage = document.getElementById("stage");
+  /* ?also=xx: each join instruction in a second language too (the server's texts, data-also). */
+  var also = root.getAttribute("data-also") ? JSON.parse(root.getAttribute("data-also")) : null;
+  function said(text, key, index) {
+    if (!also) return [text];
+    var second = index === undefined ? also[key] : also[key][index];
+    return [text, h("span", {cls: "also", lang: also.lang, dir: also.dir, text: second})];
+  }
 
   function overflowing() {
     return stage.scrollHeight > stage.clientHeight + 1 || document.documentElement.scrollHeight > window.innerHeight + 1;
@@ -42,13 +49,13 @@
       stage.appendChild(L.userText("h2", prompt.text, {cls: "question", id: "screen-question"}));
     }
     if (ended || !prompt) {
-      stage.appendChild(h("p", {cls: "screen-status", id: "screen-status",
-        text: ended ? t("Thank you for taking part.") : t("Join now: the first question opens soon.")}));
+      stage.appendChild(h("p", {cls: "screen-status", id: "screen-status"}, ended
+        ? said(t("Thank you for taking part."), "thanks") : said(t("Join now: the first question opens soon."), "soon")));
       if (!prompt && !ended) {
         stage.appendChild(h("ol", {cls: "how-to", id: "how-to"}, [
-          h("li", {text: t("Scan the code with your phone camera, or open the address.")}),
-          h("li", {text: t("Say whether you are in the room or online.")}),
-          h("li", {text: t("Vote, share your position, react to others, and ask for the floor.")})]));
+          h("li", {}, said(t("Scan the code with your phone camera, or open the address."), "how_to", 0)),
+          h("li", {}, said(t("Say whether you are in the room or online."), "how_to", 1)),
+          h("li", {}, said(t("Vote, share your position, react to others, and ask for the floor."), "how_to", 2))]));
       }
     }
     var results = h("div", {id: "screen-results", hidden: !shown});

@@ -285,27 +285,6 @@ def test_rtl_text_on_the_console_and_the_projector(server, browser, session):
         page.context.close()
 
 
-def test_participant_first_visit_weight(server, browser, session):
-    """Join page then live page, nothing cached: what a phone on 3G downloads (compressed)."""
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    responses = []
-    page.on("requestfinished", lambda request: responses.append(request))
-    join(page, server.url, session["code"])
-    page.wait_for_timeout(500)
-    lines, total = [], 0
-    for request in responses:
-        sizes = request.sizes()
-        transferred = sizes["responseBodySize"] + sizes["responseHeadersSize"]
-        total += transferred
-        path = request.url.replace(server.url, "").split("&t=")[0]
-        lines.append(f"{transferred:>7,} B  {request.method} {path[:70]}")
-    lines.append(f"{total:>7,} B  in all ({total / 1024:.1f} KiB)")
-    report("participant page, first visit (join page, then the live page), bytes transferred", lines)
-    assert total <= 40 * 1024, lines
-    context.close()
-
-
 def test_mistyped_code_offers_another_try(server, browser, session):
     page = browser.new_context(**PHONE).new_page()
     response = page.goto(f"{server.url}/j/ZZZZZZ")

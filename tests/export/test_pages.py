@@ -154,3 +154,34 @@ def test_archive_lists_past_workshops(client, session_data, make_workshop, organ
     assert re.search(r"<td>6</td>", body)
     assert "ended" in body and f"/w/{session_data['code']}/summary" in body
     assert f"/w/{session_data['code']}/export.csv" in body
+
+
+def test_data_files_stay_english_documents_follow_the_page(client, session_data):
+    """JSON and CSV are the same whoever downloads them; HTML and Markdown are for people."""
+    login(client)
+    code = session_data["code"]
+    english = client.get(f"/w/{code}/export.json").get_json()
+    client.get(f"{summary_url(code)}?lang=fr")  # the organizer reads the pages in French
+    french_json = client.get(f"/w/{code}/export.json").get_json()
+    assert french_json["report"]["session"]["format"] == english["report"]["session"]["format"] \
+        == "Round table, 60 minutes, hybrid"
+    markdown = client.get(f"/w/{code}/export.md").get_data(as_text=True)
+    assert "Round table, 60 minutes, hybrid" not in markdown and "Table ronde" in markdown
+
+
+def test_report_dates_and_times_follow_the_language(client, session_data):
+    from datetime import date, datetime
+
+    from babel.dates import format_date, format_time
+
+    login(client)
+    code = session_data["code"]
+    session = client.get(f"/w/{code}/export.json").get_json()["report"]["session"]
+    day = date.fromisoformat(session["date"])
+    start = format_time(datetime.fromisoformat(session["started_at"]), "short", locale="zh")
+    for language in ("fr", "ru", "zh"):
+        page = client.get(f"{summary_url(code)}?lang={language}").get_data(as_text=True)
+        assert format_date(day, "long", locale=language) in page, language
+    markdown = client.get(f"/w/{code}/export.md").get_data(as_text=True)  # the last page's language: zh
+    assert format_date(day, "long", locale="zh") in markdown
+    assert f"{start}–" in markdown and "UTC" in markdown
