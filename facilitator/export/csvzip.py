@@ -14,11 +14,12 @@ import time
 import zipfile
 
 from .document import ATTENDANCES, REACTION_VALUES
+from .opinion import group_letter
 
 ENCODING = "utf-8-sig"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FILES = ("prompts.csv", "options.csv", "positions.csv", "participation.csv", "report.csv", "speeches.csv",
-         "agenda.csv", "speakers.csv")
+         "agenda.csv", "speakers.csv", "opinion_groups.csv", "opinion_statements.csv")
 
 
 def safe_cell(value):
@@ -68,6 +69,39 @@ def write_csv_zip(doc: dict, fp) -> None:
         _speeches(archive, doc["floor"])
         _agenda(archive, doc["agenda"])
         _speakers(archive, doc.get("session") or {})
+        _opinion(archive, prompts)
+
+
+def _opinion(archive, prompts) -> None:
+    """Each question's opinion map: its groups, and the statements that characterise them.
+
+    `opinion_groups.csv` has a row per group; `opinion_statements.csv` a row per
+    representative statement of a group (role `representative`, with its direction and the
+    share of the group), per consensus statement (role `consensus`, group empty, the
+    group-informed consensus as share) and per divisive statement (role `divisive`).
+    """
+    with _Table(archive, "opinion_groups.csv", ["prompt_id", "prompt_order", "group", "group_id", "size",
+                                                "onsite", "online", "participants_in_map"]) as table:
+        for prompt in prompts:
+            opinion = prompt.get("opinion") or {}
+            for g in opinion.get("groups", []):
+                table.row([prompt["id"], prompt["order"], group_letter(g["id"]), g["id"], g["size"],
+                           g["onsite"], g["online"], opinion["participants_in"]])
+    with _Table(archive, "opinion_statements.csv", ["prompt_id", "prompt_order", "role", "group", "position_id",
+                                                    "direction", "share", "text"]) as table:
+        for prompt in prompts:
+            opinion = prompt.get("opinion") or {}
+            texts = {p["id"]: p["text"] for p in prompt["positions"]}
+            for g in opinion.get("groups", []):
+                for rep in g["representative"]:
+                    table.row([prompt["id"], prompt["order"], "representative", group_letter(g["id"]),
+                               rep["position_id"], rep["direction"], rep["share"], texts.get(rep["position_id"])])
+            for c in opinion.get("consensus", []):
+                table.row([prompt["id"], prompt["order"], "consensus", None, c["position_id"], "agree",
+                           c["agree_share"], texts.get(c["position_id"])])
+            for d in opinion.get("divisive", []):
+                table.row([prompt["id"], prompt["order"], "divisive", None, d["position_id"], None, None,
+                           texts.get(d["position_id"])])
 
 
 def _speeches(archive, floor: dict) -> None:

@@ -12,6 +12,7 @@ from .charts import option_bars
 from .csvzip import write_csv_zip
 from .document import build_document
 from .markdown import render_markdown
+from .opinion import consensus_statements, group_label as opinion_group_label
 from ..workshops.record import REGIONAL_GROUPS
 from .text import action_text, country_name, duration_text, group_label, option_labels, percent, plural, seconds_text
 
@@ -48,7 +49,8 @@ def report_helpers() -> dict:
     return {"group_label": group_label, "percent": percent, "duration_text": duration_text,
             "option_labels": option_labels, "option_bars": option_bars,
             "action_text": action_text, "plural": plural, "country_name": country_name,
-            "seconds_text": seconds_text, "regional_groups": REGIONAL_GROUPS}
+            "seconds_text": seconds_text, "regional_groups": REGIONAL_GROUPS,
+            "opinion_group_label": opinion_group_label, "consensus_statements": consensus_statements}
 
 
 def write_export(workshop: Workshop, fmt: str, fp) -> None:

@@ -56,10 +56,14 @@ def consensus_statements(prompt: dict) -> list[dict]:
     return out
 
 
-def group_label(group_id: int) -> str:
+def group_letter(group_id: int) -> str:
     """Groups are lettered as on Pol.is: group 0 is A."""
-    letter = chr(ord("A") + group_id) if 0 <= group_id < 26 else str(group_id + 1)
-    return _("Group %(letter)s", letter=letter)
+    return chr(ord("A") + group_id) if 0 <= group_id < 26 else str(group_id + 1)
+
+
+def group_label(group_id: int) -> str:
+    """"Group A", in the report's language."""
+    return _("Group %(letter)s", letter=group_letter(group_id))
 
 
 def opinion_markdown(prompt: dict, add: Callable[[str], None], escape: Callable[[str], str]) -> None:

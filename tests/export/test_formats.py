@@ -40,7 +40,7 @@ def with_report(app, session_data):
 def test_csv_zip_tables(session_data, export_of):
     t = tables(export_of(session_data["code"], "csv"))
     assert set(t) == {"prompts.csv", "options.csv", "positions.csv", "participation.csv", "report.csv",
-                      "speeches.csv", "agenda.csv", "speakers.csv"}
+                      "speeches.csv", "agenda.csv", "speakers.csv", "opinion_groups.csv", "opinion_statements.csv"}
     assert [(r["name"], r["attendance"]) for r in t["speakers.csv"]] == [("Paolo Lanteri", "onsite"),
                                                                        ("Victor Owade", "online")]
     prompts = t["prompts.csv"]

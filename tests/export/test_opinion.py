@@ -83,6 +83,37 @@ def test_markdown_lists_consensus_and_groups(mapped, export_of):
     assert md.count("Statements with broad agreement") == 1  # the other questions have no map
 
 
-def test_html_and_csv_still_render(mapped, export_of):
-    assert b"Only human authors" in export_of(mapped["code"], "html")
-    assert export_of(mapped["code"], "csv")[:2] == b"PK"
+def test_html_report_shows_consensus_and_groups(mapped, export_of):
+    html = export_of(mapped["code"], "html").decode()
+    q1 = html.split('id="q1"')[1].split('id="q2"')[0]
+    consensus = q1.split("Statements with broad agreement across groups")[1].split("Opinion groups")[0]
+    assert AGREED in consensus and "11 agree, 0 disagree, 0 pass; group-informed consensus" in consensus
+    assert "(12 participants in the map)" in q1
+    assert "<strong>Group A</strong>: 6 participants (2 onsite, 4 online)" in q1
+    assert "agreed (100%):" in q1 and "disagreed (100%):" in q1
+    assert "HIDDENTEXT" not in html
+    assert "Opinion groups" not in html.split('id="q2"')[1]  # no map, no section
+
+
+def test_csv_zip_has_the_groups_and_their_statements(mapped, export_of):
+    import csv
+    import io
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(export_of(mapped["code"], "csv")))
+
+    def rows(name):
+        return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+
+    groups = rows("opinion_groups.csv")
+    q1 = mapped["prompts"][0]["id"]
+    assert [(g["prompt_id"], g["group"], g["size"], g["participants_in_map"]) for g in groups] == [
+        (str(q1), "A", "6", "12"), (str(q1), "B", "6", "12")]
+    assert sum(int(g["onsite"]) for g in groups) == 4
+    statements = rows("opinion_statements.csv")
+    consensus = [s for s in statements if s["role"] == "consensus"]
+    assert [(s["position_id"], s["text"], s["group"]) for s in consensus] == [(str(mapped["ids"][2]), AGREED, "")]
+    reps = [s for s in statements if s["role"] == "representative"]
+    assert {s["group"] for s in reps} == {"A", "B"}
+    assert all(s["direction"] in ("agree", "disagree") and 0 < float(s["share"]) <= 1 for s in reps)
+    assert not any("HIDDENTEXT" in s["text"] for s in statements)
