@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import select
 
 from ..extensions import db, socketio
@@ -88,12 +88,14 @@ def opinion_markdown(prompt: dict, add: Callable[[str], None], escape: Callable[
     else:
         add("- " + _("none: no statement is agreed by a majority of every group"))
     add("")
-    add(f"**{_('Opinion groups')}** (" + _("%(n)d participants in the map", n=opinion["participants_in"]) + ")")
+    add(f"**{_('Opinion groups')}** (" + ngettext("%(num)d participant in the map", "%(num)d participants in the map",
+                                                   opinion["participants_in"]) + ")")
     add("")
     for group in opinion["groups"]:
-        add(f"- **{group_label(group['id'])}**: " + _(
-            "%(size)d participants (%(onsite)d onsite, %(online)d online)",
-            size=group["size"], onsite=group["onsite"], online=group["online"]))
+        add(f"- **{group_label(group['id'])}**: " + ngettext(
+            "%(num)d participant (%(onsite)d onsite, %(online)d online)",
+            "%(num)d participants (%(onsite)d onsite, %(online)d online)",
+            group["size"], onsite=group["onsite"], online=group["online"]))
         for rep in group["representative"]:
             share = f"{rep['share']:.0%}"
             line = (_("agreed (%(share)s):", share=share) if rep["direction"] == "agree"
