@@ -68,7 +68,8 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.line(line)
 
 
-def make_app(tmp_path, **overrides):
+def make_app(tmp_path, fresh=True, **overrides):
+    """An app on a fresh database (`fresh=False`: on the current one, as a second server process would)."""
     config = {
         "TESTING": True,
         "SECRET_KEY": "test",
@@ -87,12 +88,23 @@ def make_app(tmp_path, **overrides):
         "RATE_LIMIT_LOGIN_ACCOUNT": "1000/minute",
     }
     config.update(overrides)
-    if PG_URL:
+    if PG_URL and fresh:
         _reset_postgres(PG_URL)
     app = create_app(config)
     with app.app_context():
         db.create_all()
     return app
+
+
+def _stop_background(app) -> None:
+    """Stop an app's background work: the results coalescer, and the opinion maps' task and analysis
+    process (on PostgreSQL a recompute still reading would deadlock with the next test's schema reset)."""
+    coalescer = app.extensions.get("facilitator.coalescer")
+    if coalescer is not None:
+        coalescer.stop()
+    opinion = app.extensions.get("facilitator.opinion")
+    if opinion is not None:
+        opinion.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -106,9 +118,7 @@ def _close_every_app():
     """
     yield
     for app, engines in list(db._app_engines.items()):
-        coalescer = app.extensions.get("facilitator.coalescer")
-        if coalescer is not None:
-            coalescer.stop()
+        _stop_background(app)
         for engine in engines.values():
             engine.dispose()
 
@@ -117,7 +127,7 @@ def _close_every_app():
 def app(tmp_path):
     app = make_app(tmp_path)
     yield app
-    app.extensions["facilitator.coalescer"].stop()
+    _stop_background(app)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -128,7 +138,7 @@ def csrf_app(tmp_path):
     """An app with CSRF protection on, as in production."""
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
     yield app
-    app.extensions["facilitator.coalescer"].stop()
+    _stop_background(app)
     with app.app_context():
         db.engine.dispose()
 

@@ -79,7 +79,7 @@ def test_two_processes_continue_one_map_with_growing_versions(app, seattle, tmp_
     from conftest import make_app
 
     _, prompt_id = seattle
-    other_app = make_app(tmp_path)  # a second app on the same SQLite file: another process
+    other_app = make_app(tmp_path, fresh=False)  # a second app on the same database: another process
     one, two = app.extensions["facilitator.opinion"], other_app.extensions["facilitator.opinion"]
     with app.app_context():
         workshop_id = db.session.get(Prompt, prompt_id).workshop_id
