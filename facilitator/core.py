@@ -49,6 +49,26 @@ def home():
     return render_template("core/home.html")
 
 
+#: Scripts a page loads only when it needs them, and whose translations it fetches with them.
+LATE_SCRIPTS = frozenset({"opinion"})
+
+
+@bp.get("/i18n/<script>.json")
+def script_translations(script: str):
+    """The translations of a script loaded later (the phone's opinion map, loaded once a moderator
+    shows one) in the page's language (`?lang=`), as the page's `messages` block has them for the
+    scripts it starts with: the first visit does not carry them."""
+    from .i18n import js_messages
+
+    if script not in LATE_SCRIPTS:
+        abort(404)
+    response = current_app.json.response(js_messages((script,)))
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    response.vary.add("Accept-Language")
+    return response
+
+
 @bp.get("/favicon.ico")
 def favicon():
     """Browsers ask for /favicon.ico on their own; answer with the small icon, cached for a week."""

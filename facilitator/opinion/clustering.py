@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
+
 import warnings
 from itertools import permutations
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.cluster import KMeans
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import silhouette_score
+# scikit-learn's k-means asks joblib (loky) for the number of physical cores, which runs `lscpu` in a
+# subprocess: under gevent, from the thread pool, that fails with a traceback in the server's log.
+# The analysis runs on one thread anyway (math.py): one core is all it asks for, and a limit below the
+# machine's count is the only one loky takes without looking.
+os.environ.setdefault("LOKY_MAX_CPU_COUNT", "1")
+
+from sklearn.cluster import KMeans  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.metrics import silhouette_score  # noqa: E402
 
 from .result import KSmoother
 

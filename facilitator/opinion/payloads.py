@@ -3,7 +3,8 @@
 Both come from `map_payload` (the `analyze` object): the export leaves out
 `members` (participants stay anonymous in exports), the live message also
 leaves out what only the command line needs (`seconds`, `reason`) and adds the
-map's points. Participants and screens get at most `OPINION_POINTS_PUBLIC`
+map's points and `texts` ({position id: text} of the positions it names: a screen's
+or a phone's state may hold only the latest positions, CONTRACT §12). Participants and screens get at most `OPINION_POINTS_PUBLIC`
 points (an even sample, in map order): enough to draw the clouds on a phone
 or a projector without sending every phone every point of a crowd.
 """
@@ -32,6 +33,13 @@ def live_payload(prompt_map: PromptMap) -> dict[str, Any]:
         "divisive": data["divisive"],
         "points": [[round(x, POINT_DECIMALS), round(y, POINT_DECIMALS), g] for x, y, g in result.points],
     }
+
+
+def named_positions(payload: dict[str, Any]) -> list[int]:
+    """The positions a live map names: each group's representative ones, the consensus, the divisive."""
+    ids = [r["position_id"] for g in payload["groups"] for r in g["representative"]]
+    ids += [c["position_id"] for c in payload["consensus"]] + [d["position_id"] for d in payload["divisive"]]
+    return ids
 
 
 def public_payload(payload: dict[str, Any], max_points: int) -> dict[str, Any]:

@@ -20,9 +20,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from ..db_types import utcnow
 from .history import history_dict, history_map
 from .models import OpinionMapRow
-from .payloads import live_payload
+from .payloads import live_payload, named_positions
 from .result import OpinionMap
-from .services import PromptMap, read_attendance, read_matrix
+from .services import PromptMap, read_attendance, read_matrix, read_texts
 
 
 @dataclass
@@ -55,6 +55,8 @@ def publish(engine, prompt_id: int, workshop_id: int, seen: int, previous: Opini
         return Outcome("none", result, previous, None, seconds)  # fewer than 3 participants with reactions, ...
     in_map = set(result.participants_in)
     payload = live_payload(PromptMap(prompt_id, result, {p: a for p, a in attendance.items() if p in in_map}))
+    with engine.connect() as connection:
+        payload["texts"] = read_texts(named_positions(payload), connection=connection)
     if result.empty and payload == last_payload:
         return Outcome("same", result, previous, payload, seconds)
     kept = result if not result.empty else previous  # an empty map does not reset the history

@@ -164,6 +164,16 @@ def read_matrix(prompt_id: int, pause: Callable[[], None] | None = None, connect
     return ReactionMatrix(votes, [int(p) for p in participant_ids], [int(p) for p in position_ids], hidden)
 
 
+def read_texts(position_ids: list[int], connection=None) -> dict[str, str]:
+    """{str(position id): text} of the given positions (the statements a live map names)."""
+    if not position_ids:
+        return {}
+    connection = connection if connection is not None else db.session.connection()
+    table = Position.__table__
+    return {str(pid): text for pid, text in connection.execute(
+        select(table.c.id, table.c.text).where(table.c.id.in_(sorted(set(position_ids)))))}
+
+
 def read_attendance(workshop_id: int, connection=None) -> dict[int, str]:
     """{participant id: onsite / online} of a workshop's participants (Core, like `read_matrix`)."""
     connection = connection if connection is not None else db.session.connection()

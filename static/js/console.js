@@ -10,7 +10,8 @@
   // A rapporteur sees everything live but gets no controls (the server refuses them anyway).
   var canModerate = root.getAttribute("data-role") === "moderator", F = window.Floor;
   var floorOptions = {code: code, canModerate: canModerate, desk: root.getAttribute("data-desk")};
-  var URLS = {open_prompt: base + "open", close_prompt: base + "close", show_results: base + "results", end_workshop: base + "end"};
+  var URLS = {open_prompt: base + "open", close_prompt: base + "close", show_results: base + "results", end_workshop: base + "end",
+    show_opinion_map: base + "opinion"};
 
   function ended() { return S.workshop.status === "ended"; }
   function status(text, cls) { return h("span", {cls: "status status-" + (cls || text), text: text}); }
@@ -201,8 +202,27 @@
   function renderAll() {
     var flashes = document.querySelector(".flashes");
     if (flashes && S && renderAll.done) flashes.remove();  // earlier messages no longer apply
-    renderNow(); renderAgenda(); renderParticipation(); renderPositions(); renderFloor(); renderClock();
+    renderNow(); renderOpinion(); renderAgenda(); renderParticipation(); renderPositions(); renderFloor(); renderClock();
     renderAll.done = true;
+  }
+
+  /* The current question's opinion map: the groups with their room/online split, a small map, the
+     statements agreed across groups, and (moderators) the button that shows it to the room. */
+  function renderOpinion() {
+    var section = document.getElementById("opinion"), p = currentPrompt(), M = window.OpinionMap;
+    if (!section || !M) return;
+    L.keeping(section, function () {
+      section.textContent = "";
+      if (!p) return;
+      section.appendChild(h("h2", {id: "opinion-h"}, [t("Opinion map") + " ", h("span", {cls: "meta", id: "opinion-shown",
+        text: p.opinion_visible ? t("shown on the screen and phones") : t("not shown to the room")})]));
+      if (canModerate) {
+        section.appendChild(h("div", {cls: "actions", id: "opinion-actions"}, [action("show_opinion_map", p,
+          p.opinion_visible ? t("Hide the opinion map") : t("Show the opinion map"), "opinion-toggle", undefined,
+          p.opinion_visible ? "false" : "true")]));
+      }
+      section.appendChild(h("div", {id: "opinion-body"}, [M.render((S.opinion || {})[p.id], S.positions, {reps: 3, consensus: 3, dot: 0.035})]));
+    }, "opinion-h");
   }
 
   function renderFloor() {
@@ -239,13 +259,23 @@
     position_changed: onPosition,
     workshop_changed: function (w) { if (S) { S.workshop.status = w.status; pending = null; renderAll(); } },
     floor: function (f) { if (S) { S.floor = f; renderFloor(); } },
-    agenda: function (a) { if (S) { S.agenda = a; renderClock(); } }
+    agenda: function (a) { if (S) { S.agenda = a; renderClock(); } },
+    opinion: function (o) {
+      if (!S) return;
+      S.opinion = S.opinion || {};
+      var last = S.opinion[o.prompt_id];
+      if (last && last.version > o.version) return;
+      S.opinion[o.prompt_id] = o;
+      var p = currentPrompt();
+      if (p && p.id === o.prompt_id) renderOpinion();
+    }
   });
 
   var payloads = {
     open_prompt: function (f) { return {prompt_id: +f.elements.prompt_id.value}; },
     close_prompt: function (f) { return {prompt_id: +f.elements.prompt_id.value}; },
     show_results: function (f) { return {prompt_id: +f.elements.prompt_id.value, visible: f.elements.visible.value === "true"}; },
+    show_opinion_map: function (f) { return {prompt_id: +f.elements.prompt_id.value, visible: f.elements.visible.value === "true"}; },
     moderate_position: function (f, button) {
       var payload = {position_id: +f.elements.position_id.value, action: button ? button.value : "hide"};
       if (f.elements.reason.value.trim()) payload.reason = f.elements.reason.value.trim();
@@ -269,7 +299,8 @@
       var who = f.querySelector("#speaker-name");
       if (who) { who.value = ""; who.focus(); }
     }
-    L.say(name === "show_results" ? (payload.visible ? t("Results are shown.") : t("Results are hidden.")) : SAID[name]);
+    L.say(name === "show_results" ? (payload.visible ? t("Results are shown.") : t("Results are hidden."))
+      : name === "show_opinion_map" ? (payload.visible ? t("The opinion map is shown.") : t("The opinion map is hidden.")) : SAID[name]);
   }
 
   /* Ask before an action that ends a live vote or the workshop: the form's data-confirm. */

@@ -347,7 +347,10 @@
     return button;
   }
 
-  window.Live = {t: t, tn: tn, h: h, userText: userText, form: form, legend: legend, results: results,
+  /* Translations of a script loaded later (GET /i18n/NAME.json). */
+  function addMessages(more) { Object.keys(more).forEach(function (k) { messages[k] = more[k]; }); }
+
+  window.Live = {addMessages: addMessages, t: t, tn: tn, h: h, userText: userText, form: form, legend: legend, results: results,
     keepLatest: keepLatest, counts: counts, positionMeta: positionMeta, upsert: upsert, byId: byId,
     applyPrompt: applyPrompt, displayPrompt: displayPrompt, shownResults: shownResults, keeping: keeping,
     clientId: clientId, say: say, store: store, olderButton: olderButton, load: load, Outbox: Outbox, connect: connect, takeOver: takeOver,

@@ -226,10 +226,43 @@
   }
   function floorSoon() { if (!floorTimer) floorTimer = setTimeout(renderFloor, 60); }
 
+  /* The opinion map, once a moderator shows it: its script, style and translations load then. */
+  var mapBox = document.getElementById("opinion-map"), mapLoading = false;
+  function renderMap() {
+    var p = S && L.displayPrompt(S), o = p && p.opinion_visible && S.opinion && S.opinion[p.id];
+    if (!mapBox) return;
+    if (!o) { mapBox.hidden = true; mapBox.textContent = ""; return; }
+    if (!window.OpinionMap) { loadMap(); return; }
+    mapBox.textContent = "";
+    mapBox.appendChild(h("h2", {id: "opinion-map-h", text: t("Opinion map")}));
+    mapBox.appendChild(window.OpinionMap.render(o, S.positions, {reps: 2, consensus: 3, dot: 0.03, shares: false}));
+    mapBox.hidden = false;
+  }
+  function loadMap() {
+    if (mapLoading) return;
+    mapLoading = true;
+    var lang = document.documentElement.lang;
+    document.head.appendChild(h("link", {rel: "stylesheet", href: app.getAttribute("data-opinion-css")}));
+    var done = function () { var el = h("script", {src: app.getAttribute("data-opinion-js")}); el.onload = renderMap; document.head.appendChild(el); };
+    if (lang === "en" || !window.fetch) { done(); return; }
+    fetch("/i18n/opinion.json?lang=" + lang).then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (m) { L.addMessages(m); }, function () {}).then(done);
+  }
+  function onOpinion(o) {
+    if (!S) return;
+    S.opinion = S.opinion || {};
+    var last = S.opinion[o.prompt_id];
+    if (last && last.version > o.version) return;
+    S.opinion[o.prompt_id] = o;
+    renderMap();
+  }
+
   var socket = L.connect({workshop: code}, {
+    opinion: onOpinion,
     state: function (s) {
       S = s;
       renderAll();
+      renderMap();
       renderFloor();
       if (outbox.items.length) L.say(t("Sending what you did while the connection was down…"), "waiting");
       flush();
@@ -239,6 +272,7 @@
       L.applyPrompt(S, p);
       if (!p.results_visible) delete S.results[p.id];
       renderAll();
+      renderMap();
     },
     results: function (r) { if (S && L.keepLatest(S.results, r)) renderResults(); },
     position_added: onPosition,

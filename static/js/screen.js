@@ -19,7 +19,10 @@
   }
 
   function fit() {
-    var items = [].slice.call(document.querySelectorAll("#screen-positions > li"));
+    /* Least important last: the featured positions, then the opinion map's second and third
+       consensus statements, then each group's second representative position. */
+    var items = [].slice.call(document.querySelectorAll(
+      ".opinion-groups li li:nth-child(n+2), .opinion-consensus li:nth-child(n+2), #screen-positions > li")).reverse();
     var body = document.body;
     items.forEach(function (li) { li.hidden = false; });
     body.style.setProperty("--fit", "1");
@@ -39,7 +42,10 @@
 
   function render() {
     var prompt = L.displayPrompt(S), ended = S.workshop.status === "ended", shown = L.shownResults(S);
-    document.body.classList.toggle("compact-join", !!shown);
+    /* The opinion map, while shown, takes the results' and the positions' place. */
+    var mapShown = !!(prompt && prompt.opinion_visible && window.OpinionMap);
+    if (mapShown) shown = null;
+    document.body.classList.toggle("compact-join", !!shown || mapShown);
     document.body.classList.toggle("welcome", !prompt && !ended);
     stage.textContent = "";
     if (prompt) {
@@ -64,8 +70,14 @@
       results.appendChild(L.results(S.results[shown.id], shown, true));
     }
     stage.appendChild(results);
+    var opinion = mapShown && S.opinion ? S.opinion[prompt.id] : null;
+    if (mapShown) {
+      var section = h("section", {id: "screen-opinion", "aria-label": t("Opinion map")});
+      section.appendChild(window.OpinionMap.render(opinion, S.positions, {reps: 2, consensus: 3, dot: 0.028, shares: false}));
+      stage.appendChild(section);
+    }
     var ul = h("ul", {cls: "positions", id: "screen-positions"});
-    featured(prompt).forEach(function (p) {
+    (mapShown ? [] : featured(prompt)).forEach(function (p) {
       ul.appendChild(h("li", {cls: "position" + (p.pinned ? " pinned" : "")}, [L.userText("p", p.text, {cls: "text"}), L.counts(p)]));
     });
     stage.appendChild(ul);
@@ -112,6 +124,14 @@
     position_changed: onPosition,
     workshop_changed: function (w) { if (S) { S.workshop.status = w.status; render(); } },
     floor: function (f) { if (S) { S.floor = f; renderFloor(); fit(); } },
-    agenda: function (a) { if (S) { S.agenda = a; renderFloor(); fit(); } }
+    agenda: function (a) { if (S) { S.agenda = a; renderFloor(); fit(); } },
+    opinion: function (o) {
+      if (!S) return;
+      S.opinion = S.opinion || {};
+      var last = S.opinion[o.prompt_id];
+      if (last && last.version > o.version) return;
+      S.opinion[o.prompt_id] = o;
+      render();
+    }
   });
 })();

@@ -8,7 +8,7 @@ import time
 import socketio
 
 EVENTS = ("state", "workshop_changed", "participation", "prompt_changed", "results",
-          "position_added", "position_changed")
+          "position_added", "position_changed", "opinion")
 
 
 class LiveClient:

@@ -17,7 +17,7 @@ from facilitator.workshops.models import Prompt
 
 from .helpers import emit, events, wait_for
 
-OPINION_KEYS = {"prompt_id", "version", "participants_in", "groups", "consensus", "points", "divisive"}
+OPINION_KEYS = {"prompt_id", "version", "participants_in", "groups", "consensus", "points", "divisive", "texts"}
 GROUP_KEYS = {"id", "size", "onsite", "online", "representative"}
 
 
@@ -66,6 +66,13 @@ def rapporteur_of(app, live, workshop):
     return client
 
 
+def texts_of(app) -> dict[int, str]:
+    from facilitator.participation.models import Position
+
+    with app.app_context():
+        return {p.id: p.text for p in db.session.scalars(db.select(Position))}
+
+
 def test_opinion_reaches_moderators_and_rapporteurs_not_the_room(app, live, workshop, moderator, join, q1):
     rapporteur = rapporteur_of(app, live, workshop)
     screen = live({"workshop": workshop["code"], "screen": True})
@@ -78,6 +85,10 @@ def test_opinion_reaches_moderators_and_rapporteurs_not_the_room(app, live, work
         assert sum(g["onsite"] for g in opinion["groups"]) == 4  # every other participant joined onsite
         assert {r["position_id"] for g in opinion["groups"] for r in g["representative"]} <= set(ids)
         assert opinion["consensus"][0]["position_id"] == agreed
+        # the texts of the positions it names (a screen's state may hold only the latest positions)
+        named = {r["position_id"] for g in opinion["groups"] for r in g["representative"]} | {agreed}
+        assert set(opinion["texts"]) >= {str(i) for i in named}
+        assert opinion["texts"][str(agreed)] == texts_of(app)[agreed]
         assert len(opinion["points"]) == 8
         assert all(len(p) == 3 and -1 <= p[0] <= 1 and -1 <= p[1] <= 1 for p in opinion["points"])
         assert {p[2] for p in opinion["points"]} == {g["id"] for g in opinion["groups"]}
