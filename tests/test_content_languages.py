@@ -264,3 +264,16 @@ def test_an_ack_error_is_in_the_connection_language(app, workshop, live, languag
                         namespace="/live", callback=True)
     assert same["error"]["code"] == ack["error"]["code"]
     assert same["error"]["message"] == "This question is not open yet."
+
+
+def test_a_script_loaded_later_gets_its_translations(client):
+    """A phone loads opinion.js only once a map is shown, and its strings with it (GET /i18n/NAME.json)."""
+    from facilitator.i18n import message_key
+
+    french = client.get("/i18n/opinion.json?lang=fr")
+    assert french.status_code == 200 and french.mimetype == "application/json"
+    assert french.json[message_key("Opinion groups")] == "Groupes d'opinion"
+    forms = french.json[message_key("%(num)d participant in the map\u0000%(num)d participants in the map")]
+    assert forms["other"] == "%(num)d participants sur la carte"
+    assert client.get("/i18n/opinion.json?lang=en").json == {}  # English is in the script itself
+    assert client.get("/i18n/console.json?lang=fr").status_code == 404  # only scripts loaded later
