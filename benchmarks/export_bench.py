@@ -3,7 +3,7 @@
 Run: python benchmarks/export_bench.py  (same as `facilitator bench-export`).
 """
 
-from facilitator.export.bench import run_benchmark
+from facilitator.bench.export import run_benchmark
 
 if __name__ == "__main__":
     for line in run_benchmark(5000, 1500, 100_000, None):

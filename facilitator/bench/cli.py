@@ -79,5 +79,19 @@ def bench_command(participants, processes, quick, url, code, moderator_token, da
         click.echo(json.dumps(report, indent=2, default=str))
 
 
+@click.command("bench-export")
+@click.option("--participants", default=5000, show_default=True)
+@click.option("--positions", default=1500, show_default=True)
+@click.option("--reactions", default=100_000, show_default=True)
+@click.option("--database", default=None, help="SQLite file to fill (default: a temporary one).")
+def bench_export_command(participants: int, positions: int, reactions: int, database: str | None) -> None:
+    """Fill a scratch SQLite database with a large session and time every export format."""
+    from .export import run_benchmark
+
+    for line in run_benchmark(participants, positions, reactions, database):
+        click.echo(line)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(bench_command)
+    app.cli.add_command(bench_export_command)

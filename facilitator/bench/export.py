@@ -1,4 +1,4 @@
-"""Export benchmark: a large session in a scratch SQLite database, each format timed.
+"""Export benchmark (`facilitator bench-export`): a large session in a scratch SQLite database, each format timed.
 
 Rows are bulk-inserted with executemany (no ORM objects), then every format
 is written to a temporary file while tracemalloc records the peak of Python
@@ -100,7 +100,7 @@ def run_benchmark(participants: int, positions: int, reactions: int, database: s
     """Yield report lines: fill time, then time, size and peak memory per format."""
     from .. import create_app
     from ..extensions import db
-    from .formats import FORMATS
+    from ..export.formats import FORMATS
 
     scratch = tempfile.mkdtemp(prefix="facilitator-bench-")
     path = database or os.path.join(scratch, "bench.sqlite3")
@@ -128,7 +128,7 @@ def _export(app, code: str, fmt: str, out: str, trace: bool) -> float:
     """Write one export; return the seconds it took, or the peak traced bytes when `trace`."""
     from ..extensions import db
     from ..workshops.services import find_workshop
-    from .formats import write_export
+    from ..export.formats import write_export
 
     with app.app_context():
         workshop = find_workshop(code)
