@@ -409,3 +409,14 @@ def test_links_and_qr_code_follow_the_served_port(fresh_env):
     finally:
         server.stop()
     assert "Traceback" not in log.read_text()
+
+
+def test_bench_export_times_every_format(runner, tmp_path):
+    """`facilitator bench-export` (facilitator/bench/export.py) fills a scratch database and times each format."""
+    result = invoke(runner, "bench-export", "--participants", "40", "--positions", "12", "--reactions", "100",
+                    "--database", str(tmp_path / "bench.sqlite3"))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "40 participants" in lines[0] and "12 positions" in lines[0]
+    assert [line.split()[0] for line in lines[1:5]] == ["json", "md", "csv", "html"]
+    assert "peak RSS" in lines[-1]
