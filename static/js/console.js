@@ -261,11 +261,7 @@
     floor: function (f) { if (S) { S.floor = f; renderFloor(); } },
     agenda: function (a) { if (S) { S.agenda = a; renderClock(); } },
     opinion: function (o) {
-      if (!S) return;
-      S.opinion = S.opinion || {};
-      var last = S.opinion[o.prompt_id];
-      if (last && last.version > o.version) return;
-      S.opinion[o.prompt_id] = o;
+      if (!S || !L.keepLatest(S.opinion = S.opinion || {}, o)) return;
       var p = currentPrompt();
       if (p && p.id === o.prompt_id) renderOpinion();
     }

@@ -248,14 +248,7 @@
     fetch("/i18n/opinion.json?lang=" + lang).then(function (r) { return r.ok ? r.json() : {}; })
       .then(function (m) { L.addMessages(m); }, function () {}).then(done);
   }
-  function onOpinion(o) {
-    if (!S) return;
-    S.opinion = S.opinion || {};
-    var last = S.opinion[o.prompt_id];
-    if (last && last.version > o.version) return;
-    S.opinion[o.prompt_id] = o;
-    renderMap();
-  }
+  function onOpinion(o) { if (S && L.keepLatest(S.opinion = S.opinion || {}, o)) renderMap(); }
 
   var socket = L.connect({workshop: code}, {
     opinion: onOpinion,

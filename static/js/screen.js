@@ -125,13 +125,6 @@
     workshop_changed: function (w) { if (S) { S.workshop.status = w.status; render(); } },
     floor: function (f) { if (S) { S.floor = f; renderFloor(); fit(); } },
     agenda: function (a) { if (S) { S.agenda = a; renderFloor(); fit(); } },
-    opinion: function (o) {
-      if (!S) return;
-      S.opinion = S.opinion || {};
-      var last = S.opinion[o.prompt_id];
-      if (last && last.version > o.version) return;
-      S.opinion[o.prompt_id] = o;
-      render();
-    }
+    opinion: function (o) { if (S && L.keepLatest(S.opinion = S.opinion || {}, o)) render(); }
   });
 })();
