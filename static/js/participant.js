@@ -79,6 +79,7 @@
       live.textContent = "";
       live.appendChild(stage(prompt));
       live.appendChild(h("section", {id: "results", "aria-labelledby": "results-h", hidden: true}));
+      if (mapBox) live.appendChild(mapBox);  // the opinion map, when shown, right under the results
       if (prompt && S.workshop.status !== "ended") {
         live.appendChild(writeBox(prompt));
         live.appendChild(h("section", {id: "positions", "aria-labelledby": "positions-h"}, [
