@@ -46,6 +46,8 @@ from .result import OpinionMap
 KEY = "facilitator.opinion"
 #: The first recompute after a quiet spell waits this long, so a burst's first writes are in it.
 SETTLE = 0.05
+#: The background task checks for `stop` this often while it waits for the next due workshop.
+STOP_SLICE = 0.05
 
 
 def worker() -> OpinionWorker | None:
@@ -155,7 +157,7 @@ class OpinionWorker:
         wait = SETTLE
         try:
             while True:
-                self.socketio.sleep(wait)
+                self._sleep(wait)
                 if not self._stopped:
                     try:
                         self.run_due()
@@ -172,6 +174,15 @@ class OpinionWorker:
                 self._running = False
                 self._idle.set()
             raise
+
+    def _sleep(self, seconds: float) -> None:
+        """Sleep (cooperatively under gevent) in short slices, so `stop` does not wait for a whole interval."""
+        deadline = time.monotonic() + seconds
+        while not self._stopped:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            self.socketio.sleep(min(remaining, STOP_SLICE))
 
     # -- one prompt --------------------------------------------------------------------------
 
