@@ -24,6 +24,8 @@ from itsdangerous import BadSignature
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
        "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
+#: An image of ours (the SVG favicon) opened on its own: nothing may run or load in it.
+CSP_IMAGE = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 #: A downloaded report is one self-contained file: its own styles, nothing else.
 CSP_DOCUMENT = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 
@@ -44,7 +46,10 @@ class FernetSerializer:
         self._json = TaggedJSONSerializer()
 
     def dumps(self, value) -> str:
-        return self._fernet.encrypt(self._json.dumps(value).encode()).decode("ascii")
+        # UTF-8 rather than \u escapes: a flash in Russian or Arabic takes a third of the bytes,
+        # and the cookie goes with every request a phone makes.
+        data = json.dumps(self._json.tag(value), separators=(",", ":"), ensure_ascii=False)
+        return self._fernet.encrypt(data.encode()).decode("ascii")
 
     def loads(self, token: str, max_age: int | None = None):
         try:
@@ -80,6 +85,9 @@ class EncryptedSessionInterface(SecureCookieSessionInterface):
 STATIC_SCRIPTS_AND_STYLES = ("text/javascript", "application/javascript", "text/css")
 
 
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
 def init_app(app: Flask) -> None:
     https = (app.config.get("PUBLIC_URL") or "").startswith("https://")
     if app.config.get("SESSION_COOKIE_SECURE") is None:
@@ -99,15 +107,24 @@ def init_app(app: Flask) -> None:
     def security_headers(response: Response) -> Response:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        if request.endpoint == "static" and response.mimetype in STATIC_SCRIPTS_AND_STYLES:
+        if https or request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint == "static":
             # Policies about framing, referrers and windows concern documents: a script or a
-            # style sheet only needs nosniff, and a phone on 3G downloads a few of them.
+            # style sheet only needs nosniff, and a phone on 3G downloads a few of them. An
+            # image (the SVG favicon) could be opened as a document: nothing may run in it.
+            if response.mimetype not in STATIC_SCRIPTS_AND_STYLES:
+                headers.setdefault("Content-Security-Policy", CSP_IMAGE)
+            return response
+        # Links carry no address onward: moderator links have a token in their query string.
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        if response.status_code in REDIRECTS and response.location:
+            # A redirect is never shown: the browser follows it at once. Its body (Werkzeug's
+            # "Redirecting..." page) and a document's policies would only cost a phone bytes.
+            if not response.is_streamed:
+                response.set_data(b"")
             return response
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Frame-Options", "DENY")
-        # Links carry no address onward: moderator links have a token in their query string.
-        headers.setdefault("Referrer-Policy", "no-referrer")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if https or request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

@@ -9,6 +9,10 @@ after our own scripts and style sheets are minified (rjsmin, rcssmin: the
 sources stay readable, a phone downloads no comments),
 so a join storm of phones costs no compression work; `ETag` answers
 revalidations with 304.
+
+A page's scripts are served as one bundle (`BUNDLES`, `static_url("js/participant.bundle.js")`):
+one response instead of four saves a phone its headers and lets one compressed stream share
+its dictionary, 2.4 KB of a first visit. The parts keep their own files and URLs.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+import re
 import threading
 from dataclasses import dataclass
 
@@ -31,9 +36,20 @@ from werkzeug.security import safe_join
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 
 
+#: The scripts each live page loads, in order, served as one file.
+LIVE_SCRIPTS = ("vendor/socket.io.min.js", "js/live.js", "js/floor.js")
+BUNDLES = {
+    "js/participant.bundle.js": LIVE_SCRIPTS + ("js/participant.js",),
+    "js/console.bundle.js": LIVE_SCRIPTS + ("js/floor-staff.js", "js/opinion.js", "js/console.js"),
+    "js/screen.bundle.js": LIVE_SCRIPTS + ("js/floor-staff.js", "js/opinion.js", "js/screen.js"),
+}
+#: A source map comment names the map of one file; in a bundle it would name the wrong one.
+SOURCE_MAP = re.compile(rb"\n//# sourceMappingURL=\S*\s*$")
+
+
 @dataclass(frozen=True)
 class Body:
-    mtime_ns: int
+    mtime_ns: tuple[int, ...]
     version: str
     mimetype: str
     identity: bytes
@@ -63,22 +79,45 @@ class StaticFiles:
         app.add_template_global(self.text, "static_text")
         app.extensions["facilitator.static"] = self
 
-    def _body(self, filename: str) -> Body | None:
+    def _read(self, filename: str) -> tuple[int, bytes] | None:
+        """A file's modification time and minified content, or None."""
         path = safe_join(self.folder, filename)
-        if path is None:
+        if path is None or not os.path.isfile(path):
             return None
+        with open(path, "rb") as f:
+            mtime_ns = os.fstat(f.fileno()).st_mtime_ns
+            return mtime_ns, minified(filename, f.read())
+
+    def _mtimes(self, filename: str) -> tuple[int, ...] | None:
         try:
-            mtime_ns = os.stat(path).st_mtime_ns
+            return tuple(os.stat(os.path.join(self.folder, part)).st_mtime_ns
+                         for part in BUNDLES[filename]) if filename in BUNDLES else None
         except OSError:
+            return None
+
+    def _body(self, filename: str) -> Body | None:
+        if filename in BUNDLES:
+            mtime_ns = self._mtimes(filename)
+        else:
+            path = safe_join(self.folder, filename)
+            try:
+                mtime_ns = (os.stat(path).st_mtime_ns,) if path else None
+            except OSError:
+                mtime_ns = None
+        if mtime_ns is None:
             return None
         body = self._bodies.get(filename)
         if body is None or body.mtime_ns != mtime_ns:
-            if not os.path.isfile(path):
+            parts = [self._read(part) for part in BUNDLES.get(filename, (filename,))]
+            if None in parts:
                 return None
-            with open(path, "rb") as f:
-                data = f.read()
+            if filename in BUNDLES:  # each part ends its last statement, whatever its last line
+                data = b";\n".join(SOURCE_MAP.sub(b"", content).rstrip() for _, content in parts)
+                mtime_ns = tuple(m for m, _ in parts)
+            else:
+                (mtime, data), = parts
+                mtime_ns = (mtime,)
             mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-            data = minified(filename, data)
             compress = mimetype.startswith(COMPRESSIBLE) and len(data) > 256
             body = Body(mtime_ns, hashlib.sha256(data).hexdigest()[:12], mimetype, data,
                         zopfli.gzip.compress(data) if compress else None,
