@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
 from functools import lru_cache
 
 import pycountry
-from babel import Locale
+from babel import Locale, UnknownLocaleError
+from babel.languages import get_official_languages
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
@@ -29,29 +33,102 @@ STAKEHOLDER_LABELS = {
 }
 
 
-#: ISO 3166 alpha-2 codes (pycountry), named in the page's language (Babel's CLDR data).
+#: ISO 3166 alpha-2 codes (pycountry).
 COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
+#: Names people use that neither CLDR (in the six languages) nor ISO gives.
+COUNTRY_ALIASES = {
+    "UK": "GB", "Great Britain": "GB", "Britain": "GB", "England": "GB", "Scotland": "GB", "Wales": "GB",
+    "America": "US", "United States of America": "US", "Holland": "NL", "Czech Republic": "CZ",
+    "Turkey": "TR", "Ivory Coast": "CI", "Cape Verde": "CV", "Swaziland": "SZ", "Burma": "MM",
+    "East Timor": "TL", "Macedonia": "MK", "Palestine": "PS", "Vatican": "VA", "Congo Kinshasa": "CD",
+    "Congo Brazzaville": "CG", "DRC": "CD", "UAE": "AE", "Korea": "KR", "Laos": "LA",
+}
 
 
-@lru_cache(maxsize=8)
-def _countries(language: str) -> tuple[tuple[str, str], ...]:
-    names = Locale.parse(language).territories
-    return tuple(sorted(((code, names.get(code, code)) for code in COUNTRY_CODES), key=lambda c: c[1]))
+def plain(text: str) -> str:
+    """A name as people type it, compared without case, accents, punctuation or extra spaces."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
 
 
-def country_choices():
+@lru_cache(maxsize=1)
+def _country_index() -> dict[str, str | None]:
+    """Every name of every country (its codes, ISO's names, CLDR's in the six languages and in
+    the country's own languages) → its code; a name two countries share maps to None."""
+    from ..i18n import LANGUAGES
+
+    index: dict[str, str | None] = {}
+
+    def add(name: str | None, code: str) -> None:
+        key = plain(name or "")
+        if key:
+            index[key] = code if index.get(key, code) == code else None
+
+    for country in pycountry.countries:
+        for name in (country.alpha_2, country.alpha_3, country.name,
+                     getattr(country, "official_name", None), getattr(country, "common_name", None)):
+            add(name, country.alpha_2)
+    for language in LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if code in COUNTRY_CODES:
+                add(name, code)
+    for code in COUNTRY_CODES:  # and its own name: "Deutschland", "Sverige", "Việt Nam"
+        for language in get_official_languages(code, de_facto=True):
+            try:
+                add(Locale.parse(language).territories.get(code), code)
+            except (ValueError, UnknownLocaleError):
+                pass
+    for name, code in COUNTRY_ALIASES.items():
+        add(name, code)
+    return index
+
+
+def country_name(code: str) -> str:
+    """A country's name in the page's language."""
     locale = get_locale()
-    return choices([("", _("Prefer not to say"))] + list(_countries(str(locale) if locale else "en")))
+    return Locale.parse(str(locale) if locale else "en").territories.get(code, code)
 
 
-def country_code(value):
-    """A country code from a form or JSON: upper case; blank or only spaces and controls is None."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError(_("must be a country code"))
-    value = one_line(value)
-    return value.upper() if value else None
+def country_of(text: str) -> str | None:
+    """The ISO code of a country typed by name (in any of the six languages) or by code."""
+    return _country_index().get(plain(text))
+
+
+def country_suggestions(text: str, limit: int = 3) -> list[str]:
+    """Names in the page's language of the countries whose names are closest to a typo."""
+    index, codes = _country_index(), []
+    for key in difflib.get_close_matches(plain(text), list(index), n=10, cutoff=0.7):
+        code = index[key]
+        if code and code not in codes:
+            codes.append(code)
+    return [country_name(code) for code in codes[:limit]]
+
+
+class CountryField(StrictStringField):
+    """A country typed by its name in any of the six languages, or its code (what a socket
+    `join` sends): data is the ISO 3166 alpha-2 code. A text box rather than a list of 249
+    names: the list was 2.7 KB of a phone's first visit, and typing "Ken" is quicker on a phone
+    than scrolling to Kenya; browsers fill it in (autocomplete="country-name")."""
+
+    def _value(self):
+        if self.data and self.data in COUNTRY_CODES:
+            return country_name(self.data)
+        return self.data or ""
+
+    def pre_validate(self, form):
+        if not self.data or not self.data.strip():
+            self.data = None
+            return
+        code = country_of(self.data)
+        if code is None:
+            given = self.data
+            suggestions = country_suggestions(given)
+            message = _("No country is called “%(name)s”. Check the spelling, or leave it blank.",
+                        name=given[:80])
+            if suggestions:
+                message += " " + _("Did you mean %(names)s?", names=" · ".join(suggestions))
+            raise ValidationError(message)
+        self.data = code
 
 
 class JoinForm(Form):
@@ -70,11 +147,10 @@ class JoinForm(Form):
                         + [(g, STAKEHOLDER_LABELS[g]) for g in STAKEHOLDER_GROUPS]),
         validators=[Optional()],
     )
-    country = SelectField(lazy_gettext("Country (optional)"), choices=[], validators=[Optional()], coerce=country_code)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.country.choices = country_choices()
+    country = CountryField(
+        lazy_gettext("Country (optional)"), validators=[Optional(), max_length(80)],
+        description=lazy_gettext("Its name in any language, or its two-letter code."),
+        render_kw={"autocomplete": "country-name", "dir": "auto"})
 
 
 class VoteForm(Form):

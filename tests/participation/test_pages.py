@@ -52,6 +52,35 @@ def client_id_from(html: str) -> str:
     return re.search(r'name="client_id" value="([0-9a-f]{32})"', html).group(1)
 
 
+@pytest.mark.parametrize("typed, code", [("Kenya", "KE"), ("  kenia ", "KE"), ("Кения", "KE"), ("肯尼亚", "KE"),
+                                         ("كينيا", "KE"), ("Côte d’Ivoire", "CI"), ("cote d'ivoire", "CI"),
+                                         ("Deutschland", "DE"), ("UK", "GB"), ("ch", "CH"), ("CHE", "CH")])
+def test_country_is_typed_by_name_in_any_language_or_by_code(app, client, workshop, typed, code):
+    join(client, workshop["code"], country=typed)
+    with app.app_context():
+        assert db.session.scalar(select(Participant.country)) == code
+
+
+def test_an_unknown_country_is_refused_with_suggestions_and_nothing_joins(app, client, workshop):
+    code = workshop["code"]
+    page = client.post(f"/j/{code}?lang=fr", data={"attendance": "online", "country": "Frnace",
+                                                   "display_name": "Ama"})
+    assert page.status_code == 400  # the form again, with what was typed
+    html = page.text
+    assert "Aucun pays ne s’appelle «\u00a0Frnace\u00a0»" in html and "Vouliez-vous dire France\u00a0?" in html
+    assert 'value="Frnace"' in html and 'value="Ama"' in html and 'autocomplete="country-name"' in html
+    assert count(app, Participant) == 0
+    # A code sent back is shown as the country's name, in the page's language.
+    page = client.post(f"/j/{code}?lang=fr", data={"country": "DE"})  # attendance missing
+    assert 'value="Allemagne"' in page.text and count(app, Participant) == 0
+
+
+def test_the_join_page_carries_no_list_of_countries(client, workshop):
+    """Phones on 3G: the join page is the first thing they download (issue 11's 40 KB)."""
+    html = client.get(f"/j/{workshop['code']}?lang=ru").text
+    assert "Кения" not in html and html.count("<option") < 15
+
+
 def test_unknown_code_is_404(client):
     assert client.get("/j/ZZZZZZ").status_code == 404
 
