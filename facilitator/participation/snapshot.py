@@ -172,14 +172,19 @@ def shared_snapshot(workshop: Workshop) -> Shared:
     return snapshot
 
 
-def build_state(workshop: Workshop, identity: Identity) -> dict:
-    """Return the `state` for this client (CONTRACT §3 and §12)."""
+def build_state(workshop: Workshop, identity: Identity, just_joined: bool = False) -> dict:
+    """Return the `state` for this client (CONTRACT §3 and §12). A participant who `just_joined`
+    has no votes, reactions, positions or hands yet: their state is the shared snapshot with an
+    empty `me`, without a query (a join storm sends thousands of these)."""
     if identity.is_staff:
         return _staff_state(workshop, identity)
     shared = shared_snapshot(workshop)
     positions, totals = shared.positions, shared.totals
     me: dict = {"role": identity.role, "votes": {}, "reactions": {}}
-    if identity.participant_id is not None:
+    if identity.participant_id is not None and just_joined:
+        me["participant_id"] = identity.participant_id
+        me["position_ids"] = []
+    elif identity.participant_id is not None:
         own = db.session.execute(_OWN_POSITIONS, {"participant_id": identity.participant_id}).all()
         me["participant_id"] = identity.participant_id
         me["votes"] = my_votes(identity.participant_id)
@@ -195,7 +200,7 @@ def build_state(workshop: Workshop, identity: Identity) -> dict:
                 if row.status != "visible":  # counted for this client only
                     totals[str(row.prompt_id)] = totals.get(str(row.prompt_id), 0) + 1
     floor = shared.floor
-    if identity.participant_id is not None and my_hands(identity.participant_id):
+    if identity.participant_id is not None and not just_joined and my_hands(identity.participant_id):
         floor = floor_for(workshop.id, identity)  # their hands marked "mine", with their places
     return {
         "workshop": dict(shared.workshop),

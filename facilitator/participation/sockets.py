@@ -16,7 +16,7 @@ from ..live.rooms import participant_room, workshop_room
 from ..ratelimit import hit
 from ..workshops.models import Workshop
 from . import services
-from .connection import forget, identify, remember
+from .connection import WorkshopRef, forget, identify, remember
 from .events import live_event, validated
 from .forms import JoinForm, PositionForm, PositionsPageForm, ReactionForm, VoteForm
 from .models import Participant
@@ -34,14 +34,14 @@ ROLE_ROOMS = {"participant": "participants", "moderator": "moderators", "rapport
               "screen": "screens"}
 
 
-def enter(workshop: Workshop, identity: Identity) -> None:
+def enter(workshop: Workshop, identity: Identity, just_joined: bool = False) -> None:
     """Put this connection in its rooms and send it the full state."""
     remember(request.sid, identity)
     if identity.role in ROLE_ROOMS:
         join_room(workshop_room(workshop.id, ROLE_ROOMS[identity.role]))
     if identity.participant_id is not None:
         join_room(participant_room(identity.participant_id))
-    state = state_for_connection(build_state(workshop, identity), request.sid)
+    state = state_for_connection(build_state(workshop, identity, just_joined), request.sid)
     socketio.emit("state", state, to=request.sid, namespace=NAMESPACE)
 
 
@@ -94,9 +94,12 @@ def on_join(identity: Identity, payload: dict):
     workshop = db.session.get(Workshop, identity.workshop_id)
     participant, token = services.join(workshop, form.attendance.data, form.display_name.data,
                                        form.stakeholder_group.data, form.country.data)
+    # Read before the commit expires them: no reload after it.
+    ref = WorkshopRef(workshop.id, workshop.code, workshop.organizer_id)
+    identity = Identity("participant", workshop.id, participant.id)
     db.session.commit()
-    enter(workshop, Identity("participant", workshop.id, participant.id))
-    return {"ok": True, "participant_id": participant.id, "participant_token": token}
+    enter(ref, identity, just_joined=True)
+    return {"ok": True, "participant_id": identity.participant_id, "participant_token": token}
 
 
 @live_event("cast_vote", role="participant")

@@ -91,3 +91,14 @@ def test_participation_counts_reach_moderators(moderator, join):
     assert payload["onsite"] == 1 and payload["online"] == 1
     assert payload["by_stakeholder_group"]["government"] == 1
     assert payload["by_stakeholder_group"]["unspecified"] == 1
+
+
+def test_wtforms_own_messages_are_in_each_connections_language(live, workshop):
+    """A refused choice is explained in the connection's language, event after event (WTForms'
+    catalog is loaded once per language, not once per event)."""
+    for language, words in (("fr", "choix valide"), ("ru", "Неверный вариант"), ("fr", "choix valide"),
+                            ("en", "valid choice")):
+        client = live({"workshop": workshop["code"], "lang": language})
+        for _ in range(2):
+            ack = emit(client, "join", {"attendance": "moon"})
+            assert ack["error"]["code"] == "invalid" and words in ack["error"]["message"], (language, ack)
