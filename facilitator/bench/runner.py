@@ -174,7 +174,8 @@ async def run_target(target: Target, settings: Settings) -> dict:
             fig["rss_connected_mib"] = server.memory_kib() / 1024
             fig["kib_per_connection"] = ((fig["rss_connected_mib"] - fig["rss_idle_mib"]) * 1024
                                          / max(fig["ready"], 1))
-        say(f"[{target.name}] {fig['ready']}/{n} ready in {fig['connect_seconds']:.1f} s")
+        say(f"[{target.name}] {fig['ready']}/{n} ready in {fig['connect_seconds']:.1f} s"
+            + (f" (failed: {dict(join_errors)})" if join_errors else ""))
 
         for event, payload in (("open_prompt", {"prompt_id": target.prompt_id}),
                                ("show_results", {"prompt_id": target.prompt_id, "visible": True})):
