@@ -1,5 +1,5 @@
-// Builds ../socket.io.min.js from the npm packages pinned in package-lock.json:
-//   cd static/vendor/build && npm ci && npm run build
+// Builds static/vendor/socket.io.min.js from the npm packages pinned in package-lock.json:
+//   cd vendor/socket.io-client && npm ci && npm run build
 // socket.io-client's published bundle also carries the WebTransport transport, which the pages
 // never ask for (they connect with ["websocket", "polling"]): leaving it out, and letting
 // esbuild target ES2015 rather than the bundle's ES5, takes 2 KB off a phone's first visit.
@@ -31,6 +31,6 @@ await esbuild.build({
   platform: "browser",
   legalComments: "none",
   banner: { js: `/*! Socket.IO v${version} (socket.io-client, engine.io-client; WebSocket and polling only) | MIT License */` },
-  outfile: "../socket.io.min.js",
+  outfile: "../../static/vendor/socket.io.min.js",
   plugins: [withoutWebTransport],
 });
