@@ -67,7 +67,7 @@ SETTINGS: dict[str, Setting] = {
         0.2, float, "Seconds between coalesced results, reaction counts and participation updates."),
     "DELIVERIES_PER_TICK": Setting(
         4_000, int, "Messages per coalescing tick for new positions and reaction counts (the rest "
-        "follow on later ticks)."),
+        "follow on later ticks), scaled from ×0.25 while the process is saturated to ×2 while it is idle."),
     "OPINION_INTERVAL": Setting(
         2.5, float, "Seconds between two live recomputes of a workshop's opinion maps (in the background, "
         "only after reactions or positions changed)."),

@@ -10,6 +10,7 @@ them. It knows how to send, not what is sent.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 
 from flask import Flask
@@ -21,6 +22,10 @@ Handler = Callable[[set], Iterable[tuple[str, dict, object]]]
 
 #: The loop stops after this many idle ticks and restarts on the next mark.
 IDLE_TICKS = 100
+#: The delivery budgets (`max_keys`) are scaled by a load factor between these bounds: halved
+#: when a tick wakes more than half an interval late (the process is saturated, and
+#: acknowledgements wait behind the frames), raised again by a quarter after each tick on time.
+LOAD_FACTOR_MIN, LOAD_FACTOR_MAX = 0.25, 2.0
 
 
 class Coalescer:
@@ -38,6 +43,8 @@ class Coalescer:
         self._idle = threading.Event()
         self._idle.set()
         self.sent = 0  #: messages emitted so far (for benchmarks and tests)
+        #: How much of their delivery budget the budgeted kinds may use this tick (see LOAD_FACTOR_MIN).
+        self.load_factor = 1.0
 
     def register(self, kind: str, handler: Handler, on_mark: Callable[[], None] | None = None,
                  max_keys: Callable[[], int] | None = None) -> None:
@@ -80,7 +87,7 @@ class Coalescer:
             dirty, self._dirty = self._dirty, {}
             for kind, limit in self._max_keys.items():
                 keys = dirty.get(kind)
-                if keys and len(keys) > (cap := max(1, limit())):
+                if keys and len(keys) > (cap := max(1, int(limit() * self.load_factor))):
                     chosen = set(sorted(keys)[:cap])
                     self._dirty[kind] = keys - chosen
                     dirty[kind] = chosen
@@ -95,6 +102,16 @@ class Coalescer:
         self.sent += count
         return count
 
+    def pace(self, late: float) -> None:
+        """Adjust the load factor to how late this tick woke: a tick late by more than half an
+        interval means the event loop is saturated (a reaction storm), so fewer optional
+        messages go out and the writes' acknowledgements come first; the last figures still
+        arrive, only later."""
+        if late > self.interval / 2:
+            self.load_factor = max(LOAD_FACTOR_MIN, self.load_factor / 2)
+        elif late < self.interval / 10:
+            self.load_factor = min(LOAD_FACTOR_MAX, self.load_factor * 1.25)
+
     def _loop(self) -> None:
         try:
             self._run()
@@ -104,7 +121,9 @@ class Coalescer:
     def _run(self) -> None:
         idle = 0
         while not self._stopped:
+            started = time.monotonic()
             self.socketio.sleep(self.interval)
+            self.pace(time.monotonic() - started - self.interval)
             try:
                 sent = self.flush()
             except Exception:

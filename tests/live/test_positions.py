@@ -153,3 +153,37 @@ def test_reaction_updates_respect_the_delivery_budget(configured):
         assert emit(reactor, "react", {"position_id": pid, "value": "agree"}) == {"ok": True}
     for pid in ids:
         wait_for(mod, "position_changed", lambda p, pid=pid: p["id"] == pid and p["agree"] == 1)
+
+
+def test_a_saturated_process_sends_fewer_optional_updates_and_recovers(app):
+    """Reaction counts and new positions share a delivery budget per tick; when ticks wake late
+    (a reaction storm saturates the process) the budget shrinks, so acknowledgements come first,
+    and grows back once ticks are on time. The last figures still arrive."""
+    from facilitator.live.coalescer import LOAD_FACTOR_MAX, LOAD_FACTOR_MIN
+
+    coalescer = app.extensions["facilitator.coalescer"]
+    sent = []
+
+    def handler(keys):
+        sent.append(sorted(keys))
+        return []
+
+    coalescer.register("test", handler, max_keys=lambda: 8)
+
+    def tick_with_twenty_dirty():
+        coalescer._dirty["test"] = set(range(20))  # as marks would leave them, without the loop
+        coalescer.flush()
+        return sent[-1]
+
+    for _ in range(10):
+        coalescer.pace(late=coalescer.interval)  # every tick a whole interval late
+    assert coalescer.load_factor == LOAD_FACTOR_MIN
+    assert tick_with_twenty_dirty() == [0, 1]  # 8 × 0.25 this tick; the others stay dirty
+    while coalescer._dirty.get("test"):
+        coalescer.flush()
+    assert sorted(k for keys in sent for k in keys) == list(range(20))  # none lost
+
+    for _ in range(20):
+        coalescer.pace(late=0.0)  # on time again
+    assert coalescer.load_factor == LOAD_FACTOR_MAX
+    assert len(tick_with_twenty_dirty()) == 16
