@@ -188,8 +188,11 @@ def ensure_demo(app: Flask) -> dict:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, type=int, show_default=True)
 @click.option("--demo", is_flag=True, help="Also create a demo organizer and workshop, and print them.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes, on PORT … PORT+N-1, behind a proxy that keeps each client on one "
+                   "(nginx, docs/deployment.md); needs FACILITATOR_MESSAGE_QUEUE.")
 @click.pass_context
-def serve_command(ctx: click.Context, host: str, port: int, demo: bool) -> None:
+def serve_command(ctx: click.Context, host: str, port: int, demo: bool, workers: int) -> None:
     """Upgrade the database schema, then serve HTTP and Socket.IO."""
     from flask.cli import ScriptInfo
 
@@ -197,11 +200,19 @@ def serve_command(ctx: click.Context, host: str, port: int, demo: bool) -> None:
     from .schema import upgrade_database
     from .server import CannotListen, listen, run
 
+    ports = list(range(port, port + workers))
     try:
-        listener = listen(host, port)  # a busy port is refused before anything else happens
+        listeners = [listen(host, p) for p in ports]  # a busy port is refused before anything else
     except CannotListen as exc:
         _fail(str(exc))
+    listener = listeners[0]
     app = ctx.ensure_object(ScriptInfo).load_app()
+    if workers > 1 and not app.config.get("MESSAGE_QUEUE"):
+        _fail("several workers need a message queue to reach each other's clients: set "
+              "FACILITATOR_MESSAGE_QUEUE (e.g. redis://127.0.0.1:6379/0, docs/deployment.md)")
+    if workers > 1 and app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _fail("several workers need PostgreSQL (FACILITATOR_DATABASE_URL, docs/deployment.md): with "
+              "SQLite a process waiting for another's write lock stops serving all its clients")
     info = None
     with app.app_context():
         try:
@@ -221,6 +232,16 @@ def serve_command(ctx: click.Context, host: str, port: int, demo: bool) -> None:
         click.echo(f"  moderator console: {base}/m/{info['code']}")
         click.echo(f"  organizer login:   {info['email']} / {info['password']}  ({base}/login)")
         click.echo(f"  moderator link:    {base}/m/{info['code']}?token={info['moderator_token']}")
+    if workers > 1:
+        from .workers import Supervisor, upstream_block
+
+        for each in listeners:
+            each.close()  # each worker listens on its own port
+        click.echo(f"Facilitator: {workers} worker processes on {host}, ports {ports[0]}–{ports[-1]}; "
+                   "put them behind nginx with this upstream (docs/deployment.md), and set "
+                   "FACILITATOR_PUBLIC_URL to nginx's address:")
+        click.echo(upstream_block(host, ports))
+        ctx.exit(Supervisor(host, ports, announce=lambda line: click.echo(line)).run())
     run(app, listener, announce=lambda line: click.echo(line))
 
 

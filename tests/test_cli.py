@@ -411,6 +411,27 @@ def test_links_and_qr_code_follow_the_served_port(fresh_env):
     assert "Traceback" not in log.read_text()
 
 
+def test_several_workers_need_a_message_queue_and_postgresql(fresh_env):
+    """`serve --workers 2` without FACILITATOR_MESSAGE_QUEUE, or on SQLite: one line saying what
+    to set, exit 1, nothing left listening."""
+    from facilitator.bench.servers import free_port
+
+    env = {k: v for k, v in fresh_env.items() if k != "FACILITATOR_MESSAGE_QUEUE"}
+    port = free_port(2)
+    result = run_script("serve", "--workers", "2", "--port", str(port), env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Error: several workers need a message queue")
+    assert "FACILITATOR_MESSAGE_QUEUE" in result.stderr and "serving on" not in result.stdout
+    result = run_script("serve", "--workers", "2", "--port", str(port), timeout=60,
+                        env={**env, "FACILITATOR_MESSAGE_QUEUE": "redis://127.0.0.1:1/0"})
+    assert result.returncode == 1 and result.stderr.strip().startswith("Error: several workers need PostgreSQL")
+    import socket
+
+    for p in (port, port + 1):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", p))  # both ports are free again
+
+
 def test_bench_export_times_every_format(runner, tmp_path):
     """`facilitator bench-export` (facilitator/bench/export.py) fills a scratch database and times each format."""
     result = invoke(runner, "bench-export", "--participants", "40", "--positions", "12", "--reactions", "100",

@@ -15,7 +15,13 @@ from flask import Flask
 @click.option("--url", default=None, help="Target a running server instead of starting one.")
 @click.option("--code", default=None, help="With --url: the workshop's join code.")
 @click.option("--moderator-token", default=None, help="With --url: the workshop's moderator token.")
-@click.option("--database-url", default=None, help="With --url: the server's database, to count stored writes.")
+@click.option("--database-url", default=None,
+              help="With --url: the server's database, to count stored writes; without: the database the "
+                   "started server uses (default a fresh SQLite file), e.g. PostgreSQL for --server-processes.")
+@click.option("--server-processes", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Start `facilitator serve --workers N`; participant i talks to process i mod N, as a "
+                   "sticky proxy would keep it. Needs --message-queue and a PostgreSQL --database-url.")
+@click.option("--message-queue", default=None, help="Redis URL the started server processes share.")
 @click.option("--async-mode", type=click.Choice(["gevent", "threading"]), default="gevent", show_default=True,
               help="How the started server serves (ignored with --url).")
 @click.option("--no-bare", is_flag=True, help="Skip the bare Flask-SocketIO reference run.")
@@ -35,8 +41,8 @@ from flask import Flask
                    "positions of reactions, one recompute's time, and vote acks while the map recomputes "
                    "(300 voters; 200 with --quick).")
 @click.option("--json", "as_json", is_flag=True, help="Print every figure as JSON after the table.")
-def bench_command(participants, processes, quick, url, code, moderator_token, database_url, async_mode,
-                  no_bare, vote_window, positions, reactions_each, reaction_window, hands, crash, opinion, as_json):
+def bench_command(participants, processes, quick, url, code, moderator_token, database_url, server_processes,
+                  message_queue, async_mode, no_bare, vote_window, positions, reactions_each, reaction_window, hands, crash, opinion, as_json):
     """Simulate live participants over websockets and print latency, loss, CPU and memory."""
     from .runner import Settings, run, table
 
@@ -69,11 +75,13 @@ def bench_command(participants, processes, quick, url, code, moderator_token, da
         participants=participants or (200 if quick else 2000), processes=processes, quick=quick, url=url,
         code=code, moderator_token=moderator_token, database_url=database_url, async_mode=async_mode,
         bare=not no_bare, vote_window=vote_window, positions=positions, reactions_each=reactions_each,
-        reaction_window=reaction_window, hands=hands, say=lambda m: click.echo(m, err=True),
+        reaction_window=reaction_window, hands=hands, server_processes=server_processes,
+        message_queue=message_queue, say=lambda m: click.echo(m, err=True),
     )
     report = run(settings)
     click.echo(f"\nfacilitator bench: {settings.participants} participants, {processes} load processes, "
-               f"server {'at ' + url if url else async_mode}")
+               f"server {'at ' + url if url else async_mode}"
+               + (f", {server_processes} server processes" if server_processes > 1 and not url else ""))
     click.echo(table(report))
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))

@@ -67,8 +67,8 @@ class Participant:
 
 
 class Shard:
-    def __init__(self, url: str, code: str, indices: list[int], loopback: bool, seed: int):
-        self.url = url
+    def __init__(self, urls: list[str], code: str, indices: list[int], loopback: bool, seed: int):
+        self.urls = urls  # several server processes: participant i stays on urls[i % len(urls)]
         self.code = code
         self.indices = indices
         self.loopback = loopback
@@ -93,7 +93,7 @@ class Shard:
 
         async def one(index: int):
             async with gate:
-                client = LiveClient(self._session(index), self.url)
+                client = LiveClient(self._session(index), self.urls[index % len(self.urls)])
                 participant = Participant(index, client)
                 started = time.monotonic()
                 try:
@@ -250,12 +250,12 @@ class Shard:
         return {"latencies": out["latencies"], "errors": dict(out["errors"]), "last_ack": out["last_ack"], **extra}
 
 
-def worker(conn, url: str, code: str, indices: list[int], loopback: bool, seed: int) -> None:
+def worker(conn, urls: list[str], code: str, indices: list[int], loopback: bool, seed: int) -> None:
     """Process entry point: obey the coordinator's commands until `close`."""
     raise_nofile()
 
     async def main():
-        shard = Shard(url, code, indices, loopback, seed)
+        shard = Shard(urls, code, indices, loopback, seed)
         loop = asyncio.get_running_loop()
         try:
             while True:

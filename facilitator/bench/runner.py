@@ -39,6 +39,8 @@ class Settings:
     reactions_each: int = 10
     reaction_window: float | None = None
     hands: int | None = None  # the floor burst: hands raised during a vote burst (0: none)
+    server_processes: int = 1  # `facilitator serve --workers N`
+    message_queue: str | None = None  # needed by several server processes
     connect_concurrency: int = 100
     say: object = print
 
@@ -69,6 +71,7 @@ class Target:
     option_ids: list[int]
     server: ServerProcess | None = None
     database_url: str | None = None
+    urls: list[str] = field(default_factory=list)  # every server process; participant i uses urls[i % n]
     full: bool = True  # positions and reactions too
     figures: dict = field(default_factory=dict)
 
@@ -91,8 +94,8 @@ class Workers:
         for k in range(settings.processes):
             indices = list(range(k, settings.participants, settings.processes))
             parent, child = ctx.Pipe()
-            process = ctx.Process(target=worker, args=(child, target.url, target.code, indices, loopback, 1000 + k),
-                                  daemon=True)
+            process = ctx.Process(target=worker, args=(child, target.urls or [target.url], target.code, indices,
+                                                       loopback, 1000 + k), daemon=True)
             process.start()
             self.pipes.append(parent)
             self.processes.append(process)
@@ -362,7 +365,8 @@ def run(settings: Settings) -> dict:
     raise_nofile()
     signal.signal(signal.SIGTERM, _interrupted)  # stop the servers and workers on the way out
     say = settings.say
-    report: dict = {"participants": settings.participants, "processes": settings.processes}
+    report: dict = {"participants": settings.participants, "processes": settings.processes,
+                    "server_processes": settings.server_processes}
     with tempfile.TemporaryDirectory(prefix="facilitator-bench-") as tmp:
         tmp = Path(tmp)
         server = None
@@ -374,22 +378,35 @@ def run(settings: Settings) -> dict:
                                 database_url=settings.database_url)
                 prompt = None
             else:
-                port = free_port()
-                database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+                n = settings.server_processes
+                if n > 1 and not (settings.message_queue and (settings.database_url or "").startswith("postgres")):
+                    raise SystemExit("--server-processes needs --message-queue (a Redis URL) and "
+                                     "--database-url (PostgreSQL)")
+                port = free_port(n)
+                database_url = settings.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
                 env = dict(os.environ, FACILITATOR_DATABASE_URL=database_url,
                            FACILITATOR_SECRET_KEY=secrets.token_hex(16), FACILITATOR_ASYNC_MODE=settings.async_mode,
                            FACILITATOR_PUBLIC_URL=f"http://127.0.0.1:{port}",
                            FACILITATOR_INSTANCE_PATH=str(tmp / "instance"))
                 env.pop("FACILITATOR_MESSAGE_QUEUE", None)
-                say(f"starting facilitator serve ({settings.async_mode}) on port {port} with {database_url}")
-                server = ServerProcess("facilitator", facilitator_command() + ["serve", "--port", str(port)],
-                                       env, port, tmp / "facilitator.log")
-                server.wait_ready("/healthz")
+                if settings.message_queue:
+                    env["FACILITATOR_MESSAGE_QUEUE"] = settings.message_queue
+                command = facilitator_command() + ["serve", "--port", str(port)]
+                if n > 1:
+                    command += ["--workers", str(n)]
+                say(f"starting facilitator serve ({settings.async_mode}, {n} process{'es' if n > 1 else ''}) "
+                    f"on port {port}{f'–{port + n - 1}' if n > 1 else ''} with {database_url}")
+                server = ServerProcess("facilitator", command, env, port, tmp / "facilitator.log")
+                urls = [f"http://127.0.0.1:{port + i}" for i in range(n)]
+                for url in urls:
+                    server.url = url
+                    server.wait_ready("/healthz")
+                server.url = urls[0]
                 workshop = create_workshop(env)
                 prompt = workshop["prompts"][0]
                 target = Target("facilitator", server.url, workshop["code"], workshop["moderator_token"],
                                 prompt["id"], [o["id"] for o in prompt["options"]], server=server,
-                                database_url=database_url)
+                                database_url=database_url, urls=urls)
             if prompt is None:
                 prompt = fetch_first_prompt(target)
                 target.prompt_id = prompt["id"]

@@ -14,10 +14,24 @@ from pathlib import Path
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def free_port() -> int:
+def free_port(count: int = 1) -> int:
+    """A free port on 127.0.0.1 (the first of `count` consecutive free ports)."""
+    for _ in range(100):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            first = sock.getsockname()[1]
+        if count == 1 or all(_free(first + i) for i in range(1, count)):
+            return first
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
+def _free(port: int) -> bool:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def facilitator_command() -> list[str]:
@@ -58,18 +72,36 @@ class ServerProcess:
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} did not answer within {timeout} s:\n{self.log_tail()}")
 
+    def pids(self) -> list[int]:
+        """The server's process and, for `facilitator serve --workers N`, its worker processes."""
+        try:
+            with open(f"/proc/{self.pid}/task/{self.pid}/children") as f:
+                return [self.pid] + [int(pid) for pid in f.read().split()]
+        except OSError:
+            return [self.pid]
+
     def cpu_seconds(self) -> float:
-        """User + system CPU time of the process so far."""
-        with open(f"/proc/{self.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        """User + system CPU time of the process (and its workers) so far."""
+        total = 0
+        for pid in self.pids():
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / CLOCK_TICKS
 
     def memory_kib(self, field: str = "VmRSS") -> int:
-        with open(f"/proc/{self.pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-        return 0
+        """A memory figure of /proc/PID/status (kB), summed over the process and its workers."""
+        total = 0
+        for pid in self.pids():
+            try:
+                with open(f"/proc/{pid}/status") as f:
+                    total += next((int(line.split()[1]) for line in f if line.startswith(field + ":")), 0)
+            except OSError:
+                continue
+        return total
 
     def log_tail(self, lines: int = 30) -> str:
         try:

@@ -138,3 +138,50 @@ def export_figures(env: dict, code: str, prompt_id: int) -> dict:
     item = next(p for p in data["prompts"] if p["id"] == prompt_id)
     return {"votes_total": item["votes_total"], "voters": item["voters"],
             "options": {o["id"]: (o["count"], o["onsite"], o["online"]) for o in item["options"]}}
+
+
+def test_serve_workers_runs_supervised_processes_that_share_one_workshop(pg_database, tmp_path):
+    """`facilitator serve --workers 2`: two processes on PORT and PORT+1, sharing the database and
+    the message queue; a worker that dies is started again; stopping the supervisor stops all."""
+    import os
+    import signal
+
+    from facilitator.bench.servers import ServerProcess, facilitator_command, free_port
+
+    env = server_env(pg_database, REDIS_URL, tmp_path / "instance")
+    port = free_port(2)
+    server = ServerProcess("workers", facilitator_command() + ["serve", "--workers", "2", "--port", str(port)],
+                           env, port, tmp_path / "workers.log")
+    clients: list[Live] = []
+    try:
+        for p in (port, port + 1):
+            server.url = f"http://127.0.0.1:{p}"
+            server.wait_ready("/healthz", timeout=60)
+        assert "hash $remote_addr consistent;" in server.log_path.read_text()
+        workers = server.pids()[1:]
+        assert len(workers) == 2
+        workshop = create_workshop(env)
+        code, prompt = workshop["code"], workshop["prompts"][0]
+        moderator = Live(f"http://127.0.0.1:{port}", {"workshop": code, "moderator_token": workshop["moderator_token"]})
+        clients.append(moderator)
+        moderator.call("open_prompt", {"prompt_id": prompt["id"]})
+        voter = Live(f"http://127.0.0.1:{port + 1}", {"workshop": code})
+        clients.append(voter)
+        voter.call("join", {"attendance": "online"})
+        voter.call("cast_vote", {"prompt_id": prompt["id"], "option_ids": [prompt["options"][0]["id"]]})
+        moderator.wait_for(lambda r: r["votes_total"] == 1)  # through the other process
+
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (workers[0] in server.pids() or len(server.pids()) < 3):
+            time.sleep(0.2)
+        assert len(server.pids()) == 3 and workers[0] not in server.pids(), server.log_tail()
+        server.url = f"http://127.0.0.1:{port}"
+        server.wait_ready("/healthz", timeout=60)  # the new worker answers on the same port
+    finally:
+        for live in clients:
+            live.close()
+        survivors = server.pids()[1:]
+        server.stop(timeout=20)
+    for pid in survivors:
+        assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
