@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from pathlib import Path
 
 from flask import Flask
@@ -15,6 +16,7 @@ from . import config, i18n, security
 from .errors import N_
 from .fields import ID_MAX
 from .extensions import compress, csrf, db, login, migrate, socketio
+from .sqlite_locks import busy_timeout_ms
 from .static_files import StaticFiles
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -32,13 +34,12 @@ MIGRATIONS_DIR = _resource_dir("migrations")
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """WAL, a busy timeout and foreign keys for SQLite connections."""
-    module = type(dbapi_connection).__module__
-    if module.startswith("sqlite3"):
+    if isinstance(dbapi_connection, sqlite3.Connection):  # ours (sqlite_locks.Connection) or plain
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")  # sqlite_locks.py
         cursor.close()
 
 

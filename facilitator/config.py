@@ -140,6 +140,12 @@ def load(app, test_config: dict | None) -> None:
     if uri.startswith("postgresql://") or uri.startswith("postgres://"):
         # psycopg 3 is the supported driver.
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    if uri.startswith("sqlite"):
+        from .sqlite_locks import Connection
+
+        # Waiting for a lock must not stop a gevent server (sqlite_locks.py).
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"factory": Connection, **(options.get("connect_args") or {})}
 
 
 def _coerce(config) -> None:
