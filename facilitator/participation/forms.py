@@ -10,13 +10,13 @@ from functools import lru_cache
 import pycountry
 from babel import Locale, UnknownLocaleError
 from babel.languages import get_official_languages
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from wtforms import RadioField, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..fields import (Form, IdField, IdListField, StrictStringField, choices, max_length, not_blank, one_line,
+from ..export.text import country_name
+from ..fields import (Form, IdField, IdListField, StrictStringField, choices, max_length, not_blank,
                       required_value)
 from .models import REACTION_VALUES, STAKEHOLDER_GROUPS
 from .snapshot import PAGE_MAX
@@ -81,12 +81,6 @@ def _country_index() -> dict[str, str | None]:
     for name, code in COUNTRY_ALIASES.items():
         add(name, code)
     return index
-
-
-def country_name(code: str) -> str:
-    """A country's name in the page's language."""
-    locale = get_locale()
-    return Locale.parse(str(locale) if locale else "en").territories.get(code, code)
 
 
 def country_of(text: str) -> str | None:
