@@ -125,6 +125,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_live(app: Flask) -> None:
     """Bind Socket.IO, the coalescer and the rate limiter to the app."""
+    from . import group_commit
     from .live.coalescer import Coalescer
     from .ratelimit import RateLimiter
 
@@ -157,6 +158,7 @@ def _init_live(app: Flask) -> None:
     coalescer = Coalescer(app, socketio, app.config["RESULTS_INTERVAL"])
     app.extensions["facilitator.coalescer"] = coalescer
     app.extensions["facilitator.ratelimiter"] = RateLimiter(app)
+    group_commit.init_app(app, socketio)  # joins, votes, positions, reactions: one commit per moment
     broadcasts.register(coalescer)
     floor_broadcasts.register(coalescer)
     from .opinion import live as opinion_live

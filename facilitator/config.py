@@ -68,6 +68,10 @@ SETTINGS: dict[str, Setting] = {
     "DELIVERIES_PER_TICK": Setting(
         4_000, int, "Messages per coalescing tick for new positions and reaction counts (the rest "
         "follow on later ticks), scaled from ×0.25 while the process is saturated to ×2 while it is idle."),
+    "GROUP_COMMIT_WINDOW": Setting(
+        0.002, float, "Seconds the writer waits for more joins, votes, positions and reactions to "
+        "share one transaction and one commit (each is acknowledged after that commit)."),
+    "GROUP_COMMIT_MAX": Setting(500, int, "Most writes in one group transaction."),
     "OPINION_INTERVAL": Setting(
         2.5, float, "Seconds between two live recomputes of a workshop's opinion maps (in the background, "
         "only after reactions or positions changed)."),

@@ -1,7 +1,9 @@
 """Announcements queued on the database session and sent only after commit.
 
 A service calls `announce(fn)`; `fn` runs after the transaction commits and
-is dropped if it rolls back, so no client hears of anything not stored.
+is dropped if it rolls back, so no client hears of anything not stored. What
+was queued inside a savepoint (`begin_nested`, one job of a group commit) is
+dropped when that savepoint rolls back, and kept when it is released.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ..extensions import db, socketio
 from . import NAMESPACE
 
 _KEY = "facilitator.outbox"
+_MARKS = "facilitator.outbox.marks"
 
 
 def announce(callback: Callable[[], None]) -> None:
@@ -36,6 +39,10 @@ def mark_after_commit(kind: str, key) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _send(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: its announcements wait for the real commit
+        session.info.get(_MARKS, {}).pop(id(session.get_nested_transaction()), None)
+        return
+    session.info.pop(_MARKS, None)
     pending = session.info.pop(_KEY, None)
     for callback in pending or ():
         try:
@@ -44,6 +51,19 @@ def _send(session: Session) -> None:
             current_app.logger.exception("after-commit announcement failed")
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop(session: Session) -> None:
+@event.listens_for(Session, "after_transaction_create")
+def _mark(session: Session, transaction) -> None:
+    if transaction.nested:  # a savepoint: remember how much was queued before it
+        session.info.setdefault(_MARKS, {})[id(transaction)] = len(session.info.get(_KEY, ()))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop(session: Session, previous_transaction) -> None:
+    """A rolled-back savepoint drops what it queued; the whole transaction, everything."""
+    if previous_transaction.nested:
+        mark = session.info.get(_MARKS, {}).pop(id(previous_transaction), None)
+        if mark is not None and _KEY in session.info:
+            del session.info[_KEY][mark:]
+        return
     session.info.pop(_KEY, None)
+    session.info.pop(_MARKS, None)

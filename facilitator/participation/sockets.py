@@ -9,6 +9,7 @@ from flask_babel import gettext
 from flask_socketio import ConnectionRefusedError, join_room
 
 from ..errors import N_, Conflict, DomainError, Forbidden
+from .. import group_commit
 from ..extensions import db, socketio
 from ..i18n import connection_language, forget_connection, state_for_connection
 from ..live import NAMESPACE
@@ -78,10 +79,6 @@ def on_disconnect(*args):
     forget_connection(request.sid)
 
 
-def _participant(identity: Identity) -> Participant:
-    return db.session.get(Participant, identity.participant_id)
-
-
 @live_event("join", write=False)
 def on_join(identity: Identity, payload: dict):
     """Turn a visitor's connection into a participant's."""
@@ -91,43 +88,51 @@ def on_join(identity: Identity, payload: dict):
         raise Forbidden(N_("A moderator or screen connection cannot join as a participant."))
     hit("join", request.remote_addr or "unknown")
     form = validated(JoinForm, payload)
-    workshop = db.session.get(Workshop, identity.workshop_id)
-    participant, token = services.join(workshop, form.attendance.data, form.display_name.data,
-                                       form.stakeholder_group.data, form.country.data)
-    # Read before the commit expires them: no reload after it.
-    ref = WorkshopRef(workshop.id, workshop.code, workshop.organizer_id)
-    identity = Identity("participant", workshop.id, participant.id)
-    db.session.commit()
+    participant_id, token, ref = group_commit.run(
+        _store_join, identity.workshop_id, form.attendance.data, form.display_name.data,
+        form.stakeholder_group.data, form.country.data)
+    identity = Identity("participant", ref.id, participant_id)
     enter(ref, identity, just_joined=True)
-    return {"ok": True, "participant_id": identity.participant_id, "participant_token": token}
+    return {"ok": True, "participant_id": participant_id, "participant_token": token}
+
+
+def _store_join(workshop_id: int, attendance: str, display_name, stakeholder_group, country):
+    """The join's write, in a group transaction: (participant id, token, the workshop's ref)."""
+    workshop = db.session.get(Workshop, workshop_id)
+    participant, token = services.join(workshop, attendance, display_name, stakeholder_group, country)
+    return participant.id, token, WorkshopRef(workshop.id, workshop.code, workshop.organizer_id)
 
 
 @live_event("cast_vote", role="participant")
 def on_cast_vote(identity: Identity, payload: dict):
     form = validated(VoteForm, payload)
     participant = services.ParticipantRef(identity.participant_id, identity.workshop_id)
-    services.cast_vote(participant, form.prompt_id.data, form.option_ids.data)
-    db.session.commit()
+    group_commit.run(services.cast_vote, participant, form.prompt_id.data, form.option_ids.data)
     return {"ok": True}
 
 
 @live_event("submit_position", role="participant")
 def on_submit_position(identity: Identity, payload: dict):
     form = validated(PositionForm, payload)
-    author = _participant(identity)
-    position = services.submit_position(author, form.prompt_id.data, form.text.data,
-                                        form.option_id.data, form.client_id.data)
-    db.session.commit()
-    shown = public_position(position_dict(position, author), snapshot_profiles(author.workshop_id))
-    return {"ok": True, "position_id": position.id, "status": position.status, "position": shown}
+    position_id, status, stored = group_commit.run(
+        _store_position, identity.participant_id, form.prompt_id.data, form.text.data,
+        form.option_id.data, form.client_id.data)
+    shown = public_position(stored, snapshot_profiles(identity.workshop_id))
+    return {"ok": True, "position_id": position_id, "status": status, "position": shown}
+
+
+def _store_position(participant_id: int, prompt_id: int, text: str, option_id, client_id: str):
+    """The position's write, in a group transaction: (id, status, the position as moderators see it)."""
+    author = db.session.get(Participant, participant_id)
+    position = services.submit_position(author, prompt_id, text, option_id, client_id)
+    return position.id, position.status, position_dict(position, author)
 
 
 @live_event("react", role="participant")
 def on_react(identity: Identity, payload: dict):
     form = validated(ReactionForm, payload)
     participant = services.ParticipantRef(identity.participant_id, identity.workshop_id)
-    services.react(participant, form.position_id.data, form.value.data)
-    db.session.commit()
+    group_commit.run(services.react, participant, form.position_id.data, form.value.data)
     return {"ok": True}
 
 

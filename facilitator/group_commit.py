@@ -1,0 +1,171 @@
+"""Group commit: the hot writes that arrive together share one transaction and one commit.
+
+The socket handlers of join, cast_vote, submit_position and react validate their payload,
+then hand the write itself to `run(job, *args)` and wait. One writer per process takes every
+job queued (after a short window, `GROUP_COMMIT_WINDOW`, that lets the writes of the same
+moment gather), runs each in a savepoint of one transaction, commits once, and only then wakes
+the handlers: each acknowledgement goes out after the commit that stored its write, so an
+acknowledged write survives a crash as before (CONTRACT §3). A job refused by a rule (a
+DomainError) or failing rolls back its own savepoint, and its announcements with it (the
+outbox drops what a rolled-back savepoint queued); the others in the batch commit.
+
+On SQLite the writer opens its transaction with BEGIN IMMEDIATE: it takes the write lock
+before reading, so a batch is never refused for having read an older snapshot, and pysqlite
+does not turn the first savepoint into the outermost transaction (whose RELEASE would commit).
+If the lock cannot be had (another connection holds it too long) the whole batch is rolled
+back and run again, up to `LOCKED_RETRIES` times, before its jobs fail; nothing is
+acknowledged that was not committed.
+
+The writer is a background task of the Socket.IO server (a greenlet under gevent, a thread
+otherwise), started by the first job and ended after `IDLE_EXIT` seconds without one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from flask import Flask, current_app
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from .extensions import db
+
+#: Seconds without a job after which the writer ends (the next job starts it again).
+IDLE_EXIT = 5.0
+#: Whole-batch retries when the database stays locked.
+LOCKED_RETRIES = 3
+#: Seconds a handler waits for its write before answering with a server error.
+WAIT = 60.0
+
+
+def is_locked(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
+
+
+class Job:
+    __slots__ = ("fn", "args", "done", "result", "error")
+
+    def __init__(self, fn: Callable, args: tuple):
+        self.fn, self.args = fn, args
+        self.done = threading.Event()
+        self.result: object = None
+        self.error: BaseException | None = None
+
+
+class GroupCommitter:
+    def __init__(self, app: Flask, socketio, window: float, max_batch: int):
+        self.app = app
+        self.socketio = socketio
+        self.window = window
+        self.max_batch = max_batch
+        self._queue: deque[Job] = deque()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._running = False
+        #: Batches and jobs committed so far, and the largest batch (for benchmarks and tests).
+        self.batches = 0
+        self.jobs = 0
+        self.largest = 0
+
+    def run(self, fn: Callable, *args):
+        """Run `fn(*args)` in the next group transaction; return its result once committed.
+
+        Raises what `fn` raised (its savepoint rolled back), or the error that prevented the
+        commit (nothing of the batch stored).
+        """
+        job = Job(fn, args)
+        with self._lock:
+            self._queue.append(job)
+            self._wake.set()
+            start = not self._running
+            self._running = True
+        if start:
+            self.socketio.start_background_task(self._loop)
+        if not job.done.wait(WAIT):
+            raise TimeoutError("the group commit did not answer in time")
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def _loop(self) -> None:
+        try:
+            while True:
+                if not self._wake.wait(IDLE_EXIT):
+                    with self._lock:
+                        if not self._queue:
+                            self._running = False
+                            return
+                self._wake.clear()
+                self.socketio.sleep(self.window)  # the writes of this moment gather
+                with self._lock:
+                    batch = [self._queue.popleft() for _ in range(min(self.max_batch, len(self._queue)))]
+                    if self._queue:
+                        self._wake.set()
+                if batch:
+                    self._commit(batch)
+        except BaseException:
+            with self._lock:
+                self._running = False
+            self.app.logger.exception("group commit writer stopped")
+            raise
+
+    def _commit(self, batch: list[Job]) -> None:
+        try:
+            for attempt in range(LOCKED_RETRIES + 1):
+                try:
+                    with self.app.app_context():
+                        self._transaction(batch)
+                    break
+                except OperationalError as exc:
+                    if not is_locked(exc) or attempt == LOCKED_RETRIES:
+                        raise
+                    self.socketio.sleep(0.02 * (attempt + 1))
+            self.batches += 1
+            self.jobs += len(batch)
+            self.largest = max(self.largest, len(batch))
+        except BaseException as exc:  # nothing of this batch was stored
+            for job in batch:
+                job.result, job.error = None, exc
+            if not isinstance(exc, OperationalError):
+                self.app.logger.exception("group commit failed")
+        finally:
+            for job in batch:
+                job.done.set()
+
+    @staticmethod
+    def _transaction(batch: list[Job]) -> None:
+        session = db.session
+        try:
+            connection = session.connection()
+            if connection.dialect.name == "sqlite":
+                connection.execute(text("BEGIN IMMEDIATE"))
+            for job in batch:
+                job.result, job.error = None, None
+                try:
+                    with session.begin_nested():
+                        job.result = job.fn(*job.args)
+                except OperationalError as exc:
+                    if is_locked(exc):
+                        raise  # the whole batch again
+                    job.error = exc
+                except Exception as exc:  # this job only: its savepoint is rolled back
+                    job.error = exc
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def init_app(app: Flask, socketio) -> GroupCommitter:
+    committer = GroupCommitter(app, socketio, app.config["GROUP_COMMIT_WINDOW"],
+                               app.config["GROUP_COMMIT_MAX"])
+    app.extensions["facilitator.group_commit"] = committer
+    return committer
+
+
+def run(fn: Callable, *args):
+    """Run `fn(*args)` in this process's next group transaction (see GroupCommitter.run)."""
+    return current_app.extensions["facilitator.group_commit"].run(fn, *args)
