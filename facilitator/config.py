@@ -71,7 +71,8 @@ SETTINGS: dict[str, Setting] = {
     "GROUP_COMMIT_WINDOW": Setting(
         0.002, float, "Seconds the writer waits for more joins, votes, positions and reactions to "
         "share one transaction and one commit (each is acknowledged after that commit)."),
-    "GROUP_COMMIT_MAX": Setting(500, int, "Most writes in one group transaction."),
+    "GROUP_COMMIT_MAX": Setting(
+        64, int, "Most writes in one group transaction (their acks wait for all of them to be written)."),
     "OPINION_INTERVAL": Setting(
         2.5, float, "Seconds between two live recomputes of a workshop's opinion maps (in the background, "
         "only after reactions or positions changed)."),

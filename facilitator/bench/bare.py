@@ -3,7 +3,7 @@
 It speaks the part of the /live protocol the vote burst uses (connect, join,
 open_prompt, show_results, cast_vote, results) and coalesces results every
 100 ms, served exactly like Facilitator (gevent pywsgi, websocket handler,
-TCP_NODELAY). Run it as `python -m facilitator.bench.bare --port N`.
+TCP_NODELAY, the garbage collector tuned the same way). Run it as `python -m facilitator.bench.bare --port N`.
 """
 
 from __future__ import annotations
