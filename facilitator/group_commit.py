@@ -3,11 +3,14 @@
 The socket handlers of join, cast_vote, submit_position and react validate their payload,
 then hand the write itself to `run(job, *args)` and wait. One writer per process takes every
 job queued (after a short window, `GROUP_COMMIT_WINDOW`, that lets the writes of the same
-moment gather), runs each in a savepoint of one transaction, commits once, and only then wakes
-the handlers: each acknowledgement goes out after the commit that stored its write, so an
-acknowledged write survives a crash as before (CONTRACT §3). A job refused by a rule (a
-DomainError) or failing rolls back its own savepoint, and its announcements with it (the
-outbox drops what a rolled-back savepoint queued); the others in the batch commit.
+moment gather; at most `GROUP_COMMIT_MAX`), runs them one after the other in one transaction,
+commits once, and only then wakes the handlers: each acknowledgement goes out after the commit
+that stored its write, so an acknowledged write survives a crash as before (CONTRACT §3).
+A job refused by a rule (a DomainError) before it wrote anything, which is how the services
+check, is answered with its refusal and its announcements dropped; a job that fails after
+writing (a DomainError after a write, or any other error) spoils the transaction, so it is
+rolled back and the others run again without it: one write never undoes another. No savepoint
+per job, which on PostgreSQL would cost two more round trips each.
 
 On SQLite the writer opens its transaction with BEGIN IMMEDIATE: it takes the write lock
 before reading, so a batch is never refused for having read an older snapshot, and pysqlite
@@ -28,10 +31,12 @@ from collections import deque
 from collections.abc import Callable
 
 from flask import Flask, current_app
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
+from .errors import DomainError
 from .extensions import db
+from .live import outbox
 
 #: Seconds without a job after which the writer ends (the next job starts it again).
 IDLE_EXIT = 5.0
@@ -69,6 +74,8 @@ class GroupCommitter:
         self.batches = 0
         self.jobs = 0
         self.largest = 0
+        #: Transactions rolled back and run again without a job that failed mid-write.
+        self.reruns = 0
 
     def run(self, fn: Callable, *args):
         """Run `fn(*args)` in the next group transaction; return its result once committed.
@@ -113,21 +120,30 @@ class GroupCommitter:
             raise
 
     def _commit(self, batch: list[Job]) -> None:
+        pending = list(batch)  # the jobs whose writes this transaction stores
         try:
-            for attempt in range(LOCKED_RETRIES + 1):
+            locked = 0
+            while pending:
                 try:
                     with self.app.app_context():
-                        self._transaction(batch)
+                        self._transaction(pending)
                     break
+                except Spoiled as spoiled:  # all rolled back: again, without the job that failed mid-write
+                    spoiled.job.error = spoiled.error
+                    pending.remove(spoiled.job)
+                    self.reruns += 1
+                    if not isinstance(spoiled.error, DomainError):
+                        self.app.logger.error("a group-commit job failed", exc_info=spoiled.error)
                 except OperationalError as exc:
-                    if not is_locked(exc) or attempt == LOCKED_RETRIES:
+                    if not is_locked(exc) or locked == LOCKED_RETRIES:
                         raise
-                    self.socketio.sleep(0.02 * (attempt + 1))
+                    locked += 1
+                    self.socketio.sleep(0.02 * locked)
             self.batches += 1
             self.jobs += len(batch)
             self.largest = max(self.largest, len(batch))
-        except BaseException as exc:  # nothing of this batch was stored
-            for job in batch:
+        except BaseException as exc:  # nothing of these jobs was stored
+            for job in pending:
                 job.result, job.error = None, exc
             if not isinstance(exc, OperationalError):
                 self.app.logger.exception("group commit failed")
@@ -136,27 +152,57 @@ class GroupCommitter:
                 job.done.set()
 
     @staticmethod
-    def _transaction(batch: list[Job]) -> None:
+    def _transaction(jobs: list[Job]) -> None:
+        """Run the jobs in one transaction and commit it.
+
+        No savepoint per job (on PostgreSQL each would be two more round trips): a job refused
+        by a rule before it wrote anything (what services do: every check comes before the
+        first write) is simply answered with its refusal. A job that fails after writing
+        raises Spoiled, and the caller rolls everything back and runs the others again.
+        """
         session = db.session
         try:
             connection = session.connection()
             if connection.dialect.name == "sqlite":
                 connection.execute(text("BEGIN IMMEDIATE"))
-            for job in batch:
+            writes = [0]
+            event.listen(connection, "before_cursor_execute", _counting(writes))
+            for job in jobs:
                 job.result, job.error = None, None
+                before, queued = writes[0], outbox.queued()
                 try:
-                    with session.begin_nested():
-                        job.result = job.fn(*job.args)
+                    job.result = job.fn(*job.args)
+                except DomainError as exc:
+                    if writes[0] != before or session.new or session.dirty or session.deleted:
+                        raise Spoiled(job, exc) from None
+                    outbox.forget_since(queued)
+                    job.error = exc
                 except OperationalError as exc:
                     if is_locked(exc):
-                        raise  # the whole batch again
-                    job.error = exc
-                except Exception as exc:  # this job only: its savepoint is rolled back
-                    job.error = exc
+                        raise  # the whole batch again, after a pause
+                    raise Spoiled(job, exc) from None
+                except Exception as exc:
+                    raise Spoiled(job, exc) from None
             session.commit()
         except BaseException:
             session.rollback()
             raise
+
+
+class Spoiled(Exception):
+    """A job failed after it wrote: its transaction cannot be committed as it is."""
+
+    def __init__(self, job: Job, error: BaseException):
+        super().__init__(str(error))
+        self.job, self.error = job, error
+
+
+def _counting(writes: list[int]):
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes[0] += 1
+
+    return count
 
 
 def init_app(app: Flask, socketio) -> GroupCommitter:

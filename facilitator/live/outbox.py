@@ -26,6 +26,16 @@ def announce(callback: Callable[[], None]) -> None:
     db.session().info.setdefault(_KEY, []).append(callback)
 
 
+def queued() -> int:
+    """How many announcements wait for the current transaction's commit."""
+    return len(db.session().info.get(_KEY, ()))
+
+
+def forget_since(count: int) -> None:
+    """Drop the announcements queued after the first `count` (a group-commit job that was refused)."""
+    del db.session().info.get(_KEY, [])[count:]
+
+
 def emit_after_commit(event_name: str, payload: dict, to) -> None:
     """Emit a Socket.IO event to a room (or rooms) after commit."""
     announce(lambda: socketio.emit(event_name, payload, to=to, namespace=NAMESPACE))

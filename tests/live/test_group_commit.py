@@ -69,6 +69,7 @@ def test_votes_together_share_one_commit_and_a_refused_one_spoils_nothing(gather
     assert acks[:3] == [{"ok": True}] * 3
     assert acks[3]["ok"] is False and acks[3]["error"]["code"] == "invalid"
     assert committer.batches == batches_before + 1  # the four arrived within the window: one commit
+    assert committer.reruns == 0  # refused before writing: the others were not run again
     results, _ = wait_for(moderator, "results", lambda r: r["votes_total"] == 3)
     assert [o["count"] for o in results["options"]] == [1, 1, 1, 0]
     with moderator.app.app_context():
@@ -101,8 +102,8 @@ def test_joins_and_reactions_together(gathering):
 
 
 def test_nothing_is_announced_before_the_batch_commits(app, ctx):
-    """A job's announcements run after the whole batch's commit, never at its savepoint's
-    release; a refused job's are dropped, the others' kept."""
+    """A job's announcements run after the whole batch's commit; a job refused after it wrote
+    is rolled back with its announcements, the others' are kept and stored."""
     committer = app.extensions["facilitator.group_commit"]
     committer.window = 0.3
     heard = []
@@ -140,6 +141,7 @@ def test_nothing_is_announced_before_the_batch_commits(app, ctx):
     results = at_once([submit("ana"), submit("bo", refuse=True), submit("chen")])
     engine.dispose()
     assert results == ["ana", "invalid", "chen"]
+    assert committer.reruns == 1  # "bo" was refused after it wrote: rolled back, the others again
     assert sorted(heard) == [("ana", 1), ("chen", 1)]  # each announcement saw its write stored
     assert db.session.scalar(select(func.count()).select_from(Participant)) == 2
 
