@@ -13,8 +13,9 @@ rolled back and the others run again without it: one write never undoes another.
 per job, which on PostgreSQL would cost two more round trips each.
 
 On SQLite the writer opens its transaction with BEGIN IMMEDIATE: it takes the write lock
-before reading, so a batch is never refused for having read an older snapshot, and pysqlite
-does not turn the first savepoint into the outermost transaction (whose RELEASE would commit).
+before reading, so a batch is never refused for having read an older snapshot, and the
+savepoint a service takes (submit_position's, for a concurrent retry) stays inside it: left to
+itself pysqlite would make that savepoint the outermost transaction, whose RELEASE commits.
 If the lock cannot be had (another connection holds it too long) the whole batch is rolled
 back and run again, up to `LOCKED_RETRIES` times, before its jobs fail; nothing is
 acknowledged that was not committed.
@@ -80,8 +81,8 @@ class GroupCommitter:
     def run(self, fn: Callable, *args):
         """Run `fn(*args)` in the next group transaction; return its result once committed.
 
-        Raises what `fn` raised (its savepoint rolled back), or the error that prevented the
-        commit (nothing of the batch stored).
+        Raises what `fn` raised (nothing of it stored), or the error that prevented the commit
+        (nothing of the batch stored).
         """
         job = Job(fn, args)
         with self._lock:

@@ -32,25 +32,45 @@ from .state import position_dict, public_position
 def join(workshop: Workshop, attendance: str, display_name: str | None = None,
          stakeholder_group: str | None = None, country: str | None = None) -> tuple[Participant, str]:
     """Add a participant to a workshop; return it and its resume token (shown once)."""
-    if workshop.is_ended:
+    values, token = _new_participant(workshop.status, attendance, display_name, stakeholder_group, country)
+    participant = Participant(workshop_id=workshop.id, **values)
+    db.session.add(participant)
+    db.session.flush()
+    mark_after_commit("participation", workshop.id)
+    return participant, token
+
+
+_ADD_PARTICIPANT = insert(Participant).returning(Participant.id)
+
+
+def add_participant(workshop_id: int, workshop_status: str, attendance: str, display_name: str | None = None,
+                    stakeholder_group: str | None = None, country: str | None = None) -> tuple[int, str]:
+    """`join` for the socket's join storm: one INSERT on the session's connection, no ORM object;
+    return the participant's id and resume token."""
+    values, token = _new_participant(workshop_status, attendance, display_name, stakeholder_group, country)
+    participant_id = db.session.connection().execute(
+        _ADD_PARTICIPANT, {"workshop_id": workshop_id, "joined_at": utcnow(), **values}).scalar_one()
+    mark_after_commit("participation", workshop_id)
+    return participant_id, token
+
+
+def _new_participant(workshop_status: str, attendance: str, display_name: str | None,
+                     stakeholder_group: str | None, country: str | None) -> tuple[dict, str]:
+    """The rules of joining, then a new participant's columns and its token."""
+    if workshop_status == "ended":
         raise Closed(N_("This workshop has ended; joining is no longer possible."))
     if attendance not in ATTENDANCES:
         raise Invalid(N_("Attendance must be 'onsite' or 'online'."))
     if stakeholder_group and stakeholder_group not in STAKEHOLDER_GROUPS:
         raise Invalid(N_("That is not one of the stakeholder groups."))
     token = secrets.token_urlsafe(32)
-    participant = Participant(
-        workshop_id=workshop.id,
-        token_hash=hash_token(token),
-        attendance=attendance,
-        display_name=one_line(display_name),
-        stakeholder_group=stakeholder_group or None,
-        country=(one_line(country) or "").upper() or None,
-    )
-    db.session.add(participant)
-    db.session.flush()
-    mark_after_commit("participation", workshop.id)
-    return participant, token
+    return {
+        "token_hash": hash_token(token),
+        "attendance": attendance,
+        "display_name": one_line(display_name),
+        "stakeholder_group": stakeholder_group or None,
+        "country": (one_line(country) or "").upper() or None,
+    }, token
 
 def find_participant(workshop: Workshop, token: str | None) -> Participant | None:
     if not token or not isinstance(token, str):

@@ -7,6 +7,7 @@ import threading
 from flask import current_app, request
 from flask_babel import gettext
 from flask_socketio import ConnectionRefusedError, join_room
+from sqlalchemy import bindparam, select
 
 from ..errors import N_, Conflict, DomainError, Forbidden
 from .. import group_commit
@@ -96,11 +97,16 @@ def on_join(identity: Identity, payload: dict):
     return {"ok": True, "participant_id": participant_id, "participant_token": token}
 
 
+_WORKSHOP_TO_JOIN = select(Workshop.id, Workshop.code, Workshop.organizer_id, Workshop.status).where(
+    Workshop.id == bindparam("workshop_id"))
+
+
 def _store_join(workshop_id: int, attendance: str, display_name, stakeholder_group, country):
     """The join's write, in a group transaction: (participant id, token, the workshop's ref)."""
-    workshop = db.session.get(Workshop, workshop_id)
-    participant, token = services.join(workshop, attendance, display_name, stakeholder_group, country)
-    return participant.id, token, WorkshopRef(workshop.id, workshop.code, workshop.organizer_id)
+    workshop = db.session.connection().execute(_WORKSHOP_TO_JOIN, {"workshop_id": workshop_id}).one()
+    participant_id, token = services.add_participant(workshop.id, workshop.status, attendance, display_name,
+                                                     stakeholder_group, country)
+    return participant_id, token, WorkshopRef(workshop.id, workshop.code, workshop.organizer_id)
 
 
 @live_event("cast_vote", role="participant")
