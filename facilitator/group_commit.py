@@ -27,7 +27,6 @@ otherwise), started by the first job and ended after `IDLE_EXIT` seconds without
 from __future__ import annotations
 
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
 
@@ -38,6 +37,7 @@ from sqlalchemy.exc import OperationalError
 from .errors import DomainError
 from .extensions import db
 from .live import outbox
+from .sqlite_locks import is_locked
 
 #: Seconds without a job after which the writer ends (the next job starts it again).
 IDLE_EXIT = 5.0
@@ -45,10 +45,6 @@ IDLE_EXIT = 5.0
 LOCKED_RETRIES = 3
 #: Seconds a handler waits for its write before answering with a server error.
 WAIT = 60.0
-
-
-def is_locked(exc: BaseException) -> bool:
-    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
 
 
 class Job:

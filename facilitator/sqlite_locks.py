@@ -28,6 +28,14 @@ def cooperative() -> bool:
     return bool(monkey and monkey.is_module_patched("time"))
 
 
+def is_locked(exc: BaseException) -> bool:
+    """Whether a statement or commit failed because SQLite's write lock could not be had
+    (SQLAlchemy's OperationalError wrapping SQLITE_BUSY or SQLITE_BUSY_SNAPSHOT)."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc)
+
+
 def _busy(exc: sqlite3.OperationalError) -> bool:
     return getattr(exc, "sqlite_errorcode", None) == SQLITE_BUSY
 

@@ -14,6 +14,7 @@ from ..extensions import db, socketio
 from ..fields import validated  # noqa: F401  (the handlers' one validation path)
 from ..live import NAMESPACE
 from ..ratelimit import hit
+from ..sqlite_locks import is_locked
 from ..workshops.roles import link_is_active
 from .connection import identity_of
 
@@ -34,7 +35,7 @@ def _retrying_when_locked(fn, identity, payload):
         try:
             return fn(identity, payload)
         except OperationalError as exc:
-            if "database is locked" not in str(exc) or attempt == LOCKED_RETRIES:
+            if not is_locked(exc) or attempt == LOCKED_RETRIES:
                 raise
             db.session.rollback()
             time.sleep(0.02 * (attempt + 1))

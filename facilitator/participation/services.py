@@ -40,18 +40,23 @@ def join(workshop: Workshop, attendance: str, display_name: str | None = None,
     return participant, token
 
 
+_WORKSHOP_TO_JOIN = select(Workshop.id, Workshop.code, Workshop.organizer_id, Workshop.status).where(
+    Workshop.id == bindparam("workshop_id"))
 _ADD_PARTICIPANT = insert(Participant).returning(Participant.id)
 
 
-def add_participant(workshop_id: int, workshop_status: str, attendance: str, display_name: str | None = None,
-                    stakeholder_group: str | None = None, country: str | None = None) -> tuple[int, str]:
-    """`join` for the socket's join storm: one INSERT on the session's connection, no ORM object;
-    return the participant's id and resume token."""
-    values, token = _new_participant(workshop_status, attendance, display_name, stakeholder_group, country)
-    participant_id = db.session.connection().execute(
+def add_participant(workshop_id: int, attendance: str, display_name: str | None = None,
+                    stakeholder_group: str | None = None, country: str | None = None):
+    """`join` for the socket's join storm: the workshop's row read and one INSERT on the session's
+    connection, no ORM object; return the participant's id, its resume token and the workshop's
+    (id, code, organizer_id, status)."""
+    conn = db.session.connection()
+    workshop = conn.execute(_WORKSHOP_TO_JOIN, {"workshop_id": workshop_id}).one()
+    values, token = _new_participant(workshop.status, attendance, display_name, stakeholder_group, country)
+    participant_id = conn.execute(
         _ADD_PARTICIPANT, {"workshop_id": workshop_id, "joined_at": utcnow(), **values}).scalar_one()
     mark_after_commit("participation", workshop_id)
-    return participant_id, token
+    return participant_id, token, workshop
 
 
 def _new_participant(workshop_status: str, attendance: str, display_name: str | None,
@@ -229,6 +234,14 @@ def submit_position(participant: Participant, prompt_id: int, text: str,
         invalidate(participant.workshop_id)
         touch_after_commit(participant.workshop_id, prompt.id)  # a new column of the opinion map
     return position
+
+def submit_position_of(participant_id: int, prompt_id: int, text: str, option_id: int | None,
+                       client_id: str) -> tuple[int, str, dict]:
+    """`submit_position` by the author's id: (id, status, the position as moderators see it),
+    read before the commit expires them."""
+    author = db.session.get(Participant, participant_id)
+    position = submit_position(author, prompt_id, text, option_id, client_id)
+    return position.id, position.status, position_dict(position, author)
 
 def _position_by_client_id(participant: Participant, client_id: str) -> Position | None:
     return db.session.scalar(

@@ -7,7 +7,6 @@ import threading
 from flask import current_app, request
 from flask_babel import gettext
 from flask_socketio import ConnectionRefusedError, join_room
-from sqlalchemy import bindparam, select
 
 from ..errors import N_, Conflict, DomainError, Forbidden
 from .. import group_commit
@@ -21,10 +20,9 @@ from . import services
 from .connection import WorkshopRef, forget, identify, remember
 from .events import live_event, validated
 from .forms import JoinForm, PositionForm, PositionsPageForm, ReactionForm, VoteForm
-from .models import Participant
 from .results import snapshot_profiles
 from .snapshot import LATEST, build_state, positions_before
-from .state import Identity, position_dict, public_position
+from .state import Identity, public_position
 
 #: Connections identified at once. In a reconnect storm the others wait their turn, so the
 #: snapshots already built go out as they are ready instead of all at the end (gevent runs
@@ -89,24 +87,13 @@ def on_join(identity: Identity, payload: dict):
         raise Forbidden(N_("A moderator or screen connection cannot join as a participant."))
     hit("join", request.remote_addr or "unknown")
     form = validated(JoinForm, payload)
-    participant_id, token, ref = group_commit.run(
-        _store_join, identity.workshop_id, form.attendance.data, form.display_name.data,
+    participant_id, token, workshop = group_commit.run(
+        services.add_participant, identity.workshop_id, form.attendance.data, form.display_name.data,
         form.stakeholder_group.data, form.country.data)
+    ref = WorkshopRef(workshop.id, workshop.code, workshop.organizer_id)
     identity = Identity("participant", ref.id, participant_id)
     enter(ref, identity, just_joined=True)
     return {"ok": True, "participant_id": participant_id, "participant_token": token}
-
-
-_WORKSHOP_TO_JOIN = select(Workshop.id, Workshop.code, Workshop.organizer_id, Workshop.status).where(
-    Workshop.id == bindparam("workshop_id"))
-
-
-def _store_join(workshop_id: int, attendance: str, display_name, stakeholder_group, country):
-    """The join's write, in a group transaction: (participant id, token, the workshop's ref)."""
-    workshop = db.session.connection().execute(_WORKSHOP_TO_JOIN, {"workshop_id": workshop_id}).one()
-    participant_id, token = services.add_participant(workshop.id, workshop.status, attendance, display_name,
-                                                     stakeholder_group, country)
-    return participant_id, token, WorkshopRef(workshop.id, workshop.code, workshop.organizer_id)
 
 
 @live_event("cast_vote", role="participant")
@@ -121,17 +108,10 @@ def on_cast_vote(identity: Identity, payload: dict):
 def on_submit_position(identity: Identity, payload: dict):
     form = validated(PositionForm, payload)
     position_id, status, stored = group_commit.run(
-        _store_position, identity.participant_id, form.prompt_id.data, form.text.data,
+        services.submit_position_of, identity.participant_id, form.prompt_id.data, form.text.data,
         form.option_id.data, form.client_id.data)
     shown = public_position(stored, snapshot_profiles(identity.workshop_id))
     return {"ok": True, "position_id": position_id, "status": status, "position": shown}
-
-
-def _store_position(participant_id: int, prompt_id: int, text: str, option_id, client_id: str):
-    """The position's write, in a group transaction: (id, status, the position as moderators see it)."""
-    author = db.session.get(Participant, participant_id)
-    position = services.submit_position(author, prompt_id, text, option_id, client_id)
-    return position.id, position.status, position_dict(position, author)
 
 
 @live_event("react", role="participant")

@@ -14,7 +14,7 @@ from facilitator.extensions import db
 from facilitator.live.outbox import announce
 from facilitator.participation.models import Participant, Reaction, Vote
 
-from .helpers import emit, events, wait_for
+from .helpers import emit, wait_for
 from .test_votes import opt
 
 
